@@ -1,0 +1,156 @@
+// The declared configuration keys, one table per scope. Each entry is the single source for
+// validation, defaults and help() text. Names, types, defaults and ranges follow Kafka 3.7;
+// the prose is ours. A key is declared here only once klab gives it its Kafka behaviour.
+#include <array>
+
+#include "base/config.hpp"
+
+namespace klab {
+namespace {
+
+using std::string;
+constexpr int64_t kOneGiB = 1073741824;
+constexpr int64_t kSevenDaysMs = 604800000;
+
+ConfigCatalog make_broker_catalog() {
+  return ConfigCatalog(ConfigScope::Broker, {
+      {"num.partitions", ConfigType::Int, int64_t{1}, 1, {}, {},
+       "How many partitions a topic gets when it is created without a partition count, including topics "
+       "created automatically on first use (auto.create.topics.enable)."},
+      {"default.replication.factor", ConfigType::Int, int64_t{1}, 1, {}, {},
+       "How many replicas each partition of a topic gets when the topic is created without a replication "
+       "factor, including automatically created topics."},
+      {"auto.create.topics.enable", ConfigType::Boolean, true, {}, {}, {},
+       "When true, producing to (or fetching metadata for) a topic that does not exist creates it with "
+       "num.partitions partitions and default.replication.factor replicas. When false, such a request "
+       "fails with UNKNOWN_TOPIC_OR_PARTITION. Production clusters usually turn it off so a typo in a topic "
+       "name does not silently create a new topic."},
+      {"log.segment.bytes", ConfigType::Int, kOneGiB, 14, {}, {},
+       "Broker default for the topic config segment.bytes: the size at which a partition's active log "
+       "segment is closed and a new one is rolled."},
+      {"log.roll.ms", ConfigType::Long, std::monostate{}, 1, {}, {},
+       "Broker default for the topic config segment.ms, in milliseconds. When unset, log.roll.hours "
+       "applies.", {}, "null (log.roll.hours applies)"},
+      {"log.roll.hours", ConfigType::Int, int64_t{168}, 1, {}, {},
+       "Broker default for segment.ms, in hours; used only when log.roll.ms is not set."},
+      {"log.message.timestamp.type", ConfigType::String, string("CreateTime"), {}, {},
+       {"CreateTime", "LogAppendTime"},
+       "Broker default for the topic config message.timestamp.type."},
+      {"message.max.bytes", ConfigType::Int, int64_t{1048588}, 0, {}, {},
+       "Broker default for the topic config max.message.bytes: the largest record batch the broker "
+       "accepts."},
+  });
+}
+
+ConfigCatalog make_topic_catalog() {
+  return ConfigCatalog(ConfigScope::Topic, {
+      {"segment.bytes", ConfigType::Int, kOneGiB, 14, {}, {},
+       "A partition's log is a list of segment files; only the newest (the active segment) takes "
+       "appends. When appending a batch would make the active segment larger than this many bytes, the "
+       "segment is closed and a new one begins at the next offset. Retention and compaction work on "
+       "whole closed segments, so smaller segments make them act sooner.",
+       "log.segment.bytes", "1073741824 (1 gibibyte)"},
+      {"segment.ms", ConfigType::Long, kSevenDaysMs, 1, {}, {},
+       "A segment is also rolled once its first record is this many milliseconds old (checked when the "
+       "next batch is appended), even if it is not full, so that retention can act on old data in quiet "
+       "partitions.",
+       "log.roll.ms", "604800000 (7 days)"},
+      {"message.timestamp.type", ConfigType::String, string("CreateTime"), {}, {},
+       {"CreateTime", "LogAppendTime"},
+       "Which timestamp records keep. CreateTime: the timestamp the producer set (by default the time of "
+       "send()). LogAppendTime: the broker overwrites it with the time it appended the batch.",
+       "log.message.timestamp.type"},
+      {"max.message.bytes", ConfigType::Int, int64_t{1048588}, 0, {}, {},
+       "The largest record batch (after compression) the topic accepts; a larger one is refused with "
+       "MESSAGE_TOO_LARGE.",
+       "message.max.bytes"},
+  });
+}
+
+ConfigCatalog make_producer_catalog() {
+  return ConfigCatalog(ConfigScope::Producer, {
+      {"acks", ConfigType::String, string("all"), {}, {}, {"all", "-1", "0", "1"},
+       "How many acknowledgements the leader needs before a send counts as complete. 0: the producer "
+       "does not wait at all (no offset comes back, offset = -1). 1: the leader has written the record "
+       "to its own log. all (= -1): every in-sync replica has it. Kafka 3.0 changed the default from 1 "
+       "to all."},
+      {"batch.size", ConfigType::Int, int64_t{16384}, 0, {}, {},
+       "Upper size in bytes of a batch of records for one partition. Records for the same partition "
+       "are grouped into a batch until it is full or linger.ms expires. Without a key, the built-in "
+       "partitioner sticks to one partition until about batch.size bytes went there, then picks "
+       "another one. 0 disables batching."},
+      {"linger.ms", ConfigType::Long, int64_t{0}, 0, {}, {},
+       "How long a batch waits for more records before it is sent, in milliseconds. 0 (the default "
+       "through Kafka 3.9) sends as soon as the sender is free; a few milliseconds make fuller batches "
+       "at the cost of latency: a synchronous send waits linger.ms before it leaves."},
+      {"client.id", ConfigType::String, string(""), {}, {}, {},
+       "A name for this client, shown in logs, metrics and quotas. Default: producer-N."},
+      {"max.request.size", ConfigType::Int, int64_t{1048576}, 0, {}, {},
+       "The largest request the producer sends, which also caps the size of a single record; a larger "
+       "record fails with MESSAGE_TOO_LARGE before it leaves the producer."},
+      {"partitioner.class", ConfigType::String, std::monostate{}, {}, {},
+       {"org.apache.kafka.clients.producer.RoundRobinPartitioner", "RoundRobinPartitioner"},
+       "Which partitioner picks the partition of a record that names none. null (default): Kafka's "
+       "built-in partitioner: a keyed record goes to toPositive(murmur2(key)) % partitions; a record "
+       "without a key follows the uniform sticky rule (KIP-794). RoundRobinPartitioner: every record, "
+       "keyed or not, goes to the next partition in turn. In klab a Lua function(topic, key, value, "
+       "partition_count) returning a partition number is also accepted."},
+      {"partitioner.ignore.keys", ConfigType::Boolean, false, {}, {}, {},
+       "When true, the built-in partitioner ignores keys and treats every record like a keyless one "
+       "(sticky). Per-key ordering is then lost."},
+      {"partitioner.adaptive.partitioning.enable", ConfigType::Boolean, true, {}, {}, {},
+       "When true, the built-in partitioner picks the next sticky partition with a probability that "
+       "favours partitions whose queues are shorter (faster brokers get more data). When false, each "
+       "partition is equally likely."},
+      {"partitioner", ConfigType::String, std::monostate{}, {}, {},
+       {"random", "consistent", "consistent_random", "murmur2", "murmur2_random"},
+       "librdkafka's (and so kcat's) partitioner setting, offered so its behaviour can be compared with "
+       "the Java client's. consistent_random (librdkafka's default): CRC32 of the key, keyless and "
+       "empty-key records go to a random partition. murmur2_random: the Java client's hash. consistent: "
+       "CRC32, no key -> partition 0. murmur2: Java hash, no key hashed as empty. random: ignore keys. "
+       "When unset, the Java client's built-in partitioner applies."},
+      {"sticky.partitioning.linger.ms", ConfigType::Int, int64_t{10}, 0, 900000, {},
+       "librdkafka: with a librdkafka partitioner, keyless records stay on one randomly chosen partition "
+       "for this many milliseconds. 0 picks a new random partition for every record."},
+  });
+}
+
+ConfigCatalog make_consumer_catalog() {
+  return ConfigCatalog(ConfigScope::Consumer, {
+      {"auto.offset.reset", ConfigType::String, string("latest"), {}, {}, {"latest", "earliest", "none"},
+       "Where to start when there is no committed offset or the position is out of range. earliest: the "
+       "log start offset. latest (default): the log end offset, so only new records are read. none: "
+       "fail with OFFSET_OUT_OF_RANGE / NoOffsetForPartition."},
+      {"max.poll.records", ConfigType::Int, int64_t{500}, 1, {}, {},
+       "The most records one poll() returns."},
+      {"client.id", ConfigType::String, string(""), {}, {}, {},
+       "A name for this client, shown in logs and in kafka-consumer-groups output. Default: consumer-N."},
+  });
+}
+
+}  // namespace
+
+const ConfigCatalog& broker_config_catalog() {
+  static const ConfigCatalog catalog = make_broker_catalog();
+  return catalog;
+}
+const ConfigCatalog& topic_config_catalog() {
+  static const ConfigCatalog catalog = make_topic_catalog();
+  return catalog;
+}
+const ConfigCatalog& producer_config_catalog() {
+  static const ConfigCatalog catalog = make_producer_catalog();
+  return catalog;
+}
+const ConfigCatalog& consumer_config_catalog() {
+  static const ConfigCatalog catalog = make_consumer_catalog();
+  return catalog;
+}
+
+std::span<const ConfigCatalog* const> all_config_catalogs() {
+  static const std::array<const ConfigCatalog*, 4> catalogs = {
+      &broker_config_catalog(), &topic_config_catalog(), &producer_config_catalog(), &consumer_config_catalog()};
+  return catalogs;
+}
+
+}  // namespace klab

@@ -1,0 +1,58 @@
+#include "base/scheduler.hpp"
+
+#include <cassert>
+
+namespace klab {
+
+Scheduler::EventId Scheduler::schedule_at(TimeMs when, std::function<void()> action) {
+  if (when < now_ms_) when = now_ms_;
+  EventId id = next_sequence_++;
+  Key key{when, id};
+  events_.emplace(key, std::move(action));
+  keys_by_id_.emplace(id, key);
+  return id;
+}
+
+bool Scheduler::cancel(EventId id) {
+  auto it = keys_by_id_.find(id);
+  if (it == keys_by_id_.end()) return false;
+  events_.erase(it->second);
+  keys_by_id_.erase(it);
+  return true;
+}
+
+std::optional<TimeMs> Scheduler::next_event_time() const {
+  if (events_.empty()) return std::nullopt;
+  return events_.begin()->first.first;
+}
+
+bool Scheduler::run_next() {
+  if (events_.empty()) return false;
+  auto it = events_.begin();
+  Key key = it->first;
+  std::function<void()> action = std::move(it->second);
+  events_.erase(it);
+  keys_by_id_.erase(key.second);
+  assert(key.first >= now_ms_);
+  now_ms_ = key.first;
+  action();
+  return true;
+}
+
+void Scheduler::run_until(TimeMs when) {
+  while (!events_.empty() && events_.begin()->first.first <= when) run_next();
+  if (when > now_ms_) now_ms_ = when;
+}
+
+bool Scheduler::run_until(TimeMs deadline, const std::function<bool()>& done) {
+  while (!done()) {
+    if (events_.empty() || events_.begin()->first.first > deadline) {
+      if (deadline > now_ms_) now_ms_ = deadline;
+      return done();
+    }
+    run_next();
+  }
+  return true;
+}
+
+}  // namespace klab

@@ -1,0 +1,49 @@
+// The simulated clock: milliseconds since the cluster started, and the timed events waiting on it.
+// Nothing in the kernel reads the wall clock; a timed behaviour (linger.ms, request latency,
+// segment.ms, ...) is an event here. Ties at the same millisecond run in the order they were
+// scheduled (a sequence number), so a run is the same every time.
+//
+// Invariants:
+//  1. now() never goes backwards.
+//  2. An event runs at exactly its time, after every event scheduled before it for that time.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace klab {
+
+using TimeMs = int64_t;
+
+class Scheduler {
+ public:
+  using EventId = uint64_t;
+
+  TimeMs now() const { return now_ms_; }
+  EventId schedule_at(TimeMs when, std::function<void()> action);
+  EventId schedule_after(int64_t delay_ms, std::function<void()> action) {
+    return schedule_at(now_ms_ + delay_ms, std::move(action));
+  }
+  bool cancel(EventId id);
+
+  std::optional<TimeMs> next_event_time() const;
+  std::size_t pending_events() const { return events_.size(); }
+  // Moves the clock to the earliest event and runs it; false when nothing is scheduled.
+  bool run_next();
+  // Runs every event due up to and including `when`, then sets the clock to `when`.
+  void run_until(TimeMs when);
+  // Runs events while `done()` is false and the next event is due no later than `deadline`.
+  // Returns done(); leaves the clock at `deadline` when it gave up.
+  bool run_until(TimeMs deadline, const std::function<bool()>& done);
+
+ private:
+  using Key = std::pair<TimeMs, uint64_t>;
+  TimeMs now_ms_ = 0;
+  uint64_t next_sequence_ = 0;
+  std::map<Key, std::function<void()>> events_;
+  std::map<EventId, Key> keys_by_id_;
+};
+
+}  // namespace klab

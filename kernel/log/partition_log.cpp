@@ -1,0 +1,60 @@
+#include "log/partition_log.hpp"
+
+#include <fmt/format.h>
+
+namespace klab {
+
+PartitionLog::PartitionLog(LogConfig config, TimeMs now) : config_(config) { segments_.emplace_back(0, now); }
+
+int64_t PartitionLog::size_bytes() const {
+  int64_t total = 0;
+  for (const Segment& segment : segments_) total += segment.size_bytes();
+  return total;
+}
+
+std::size_t PartitionLog::memory_bytes() const {
+  std::size_t total = sizeof(*this);
+  for (const Segment& segment : segments_) total += segment.memory_bytes();
+  return total;
+}
+
+bool PartitionLog::should_roll(int32_t batch_size, TimeMs batch_max_timestamp) const {
+  const Segment& active = segments_.back();
+  if (active.empty()) return false;
+  if (active.size_bytes() > config_.segment_bytes - batch_size) return true;
+  return batch_max_timestamp - active.rolling_based_timestamp() > config_.segment_ms;
+}
+
+Result<AppendInfo> PartitionLog::append(std::string_view batch, TimeMs now) {
+  RecordBatchView view(batch.data());
+  const int32_t size = view.size_bytes();
+  if (size > config_.max_message_bytes)
+    return make_error(ErrorCode::MESSAGE_TOO_LARGE,
+                      fmt::format("The record batch size in the append is {} bytes which exceeds the maximum "
+                                  "configured value of {} (max.message.bytes).",
+                                  size, config_.max_message_bytes));
+  if (size > config_.segment_bytes)
+    return make_error(ErrorCode::RECORD_LIST_TOO_LARGE,
+                      fmt::format("Message batch size is {} bytes which exceeds the maximum configured segment "
+                                  "size of {} (segment.bytes).",
+                                  size, config_.segment_bytes));
+  const bool append_time = config_.timestamp_type == TimestampType::LogAppendTime;
+  const TimeMs batch_timestamp = append_time ? now : view.max_timestamp();
+  if (should_roll(size, batch_timestamp)) segments_.emplace_back(log_end_offset(), now);
+  AppendInfo info;
+  info.base_offset = log_end_offset();
+  info.last_offset = info.base_offset + view.last_offset_delta();
+  info.log_append_time = append_time ? now : -1;
+  segments_.back().append(batch, info.base_offset, now, append_time);
+  return info;
+}
+
+Status PartitionLog::check_fetch_offset(int64_t offset) const {
+  if (offset < log_start_offset_ || offset > log_end_offset())
+    return make_error(ErrorCode::OFFSET_OUT_OF_RANGE,
+                      fmt::format("Fetch position {} is out of range [{}, {}]", offset, log_start_offset_,
+                                  log_end_offset()));
+  return ok_status();
+}
+
+}  // namespace klab

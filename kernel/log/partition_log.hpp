@@ -1,0 +1,83 @@
+// The log of one partition: an ordered list of segments, appended at the end, read by offset.
+//
+//   log_start_offset                                  log_end_offset (next offset to write)
+//   |  segment 0 (closed)  |  segment 1 (closed)  |  active segment  |
+//
+// Invariants:
+//  1. log_start_offset <= log_end_offset; offsets only grow; an append gets log_end_offset.
+//  2. Only the last (active) segment takes appends. It is rolled when the next batch would make it
+//     larger than segment.bytes, or when segment.ms has passed since its first batch's timestamp.
+//  3. Reads return views into segment memory; nothing is copied.
+#pragma once
+#include <cstdint>
+#include <deque>
+
+#include "base/result.hpp"
+#include "log/segment.hpp"
+
+namespace klab {
+
+struct LogConfig {
+  int64_t segment_bytes = 1073741824;
+  int64_t segment_ms = 604800000;
+  TimestampType timestamp_type = TimestampType::CreateTime;
+  int64_t max_message_bytes = 1048588;
+};
+
+struct AppendInfo {
+  int64_t base_offset = -1;
+  int64_t last_offset = -1;
+  TimeMs log_append_time = -1;  // -1 under CreateTime, as Kafka reports it
+};
+
+class PartitionLog {
+ public:
+  explicit PartitionLog(LogConfig config, TimeMs now = 0);
+
+  const LogConfig& config() const { return config_; }
+  void set_config(const LogConfig& config) { config_ = config; }
+
+  int64_t log_start_offset() const { return log_start_offset_; }
+  int64_t log_end_offset() const { return segments_.back().next_offset(); }
+  int64_t size_bytes() const;
+  std::size_t memory_bytes() const;
+  const std::deque<Segment>& segments() const { return segments_; }
+
+  // Appends one finished batch (from RecordBatchBuilder::finish) at `now`.
+  Result<AppendInfo> append(std::string_view batch, TimeMs now);
+
+  // OFFSET_OUT_OF_RANGE unless log_start_offset <= offset <= log_end_offset.
+  Status check_fetch_offset(int64_t offset) const;
+
+  // Visits records with from_offset <= offset < upto_offset in order until visit returns false.
+  template <class Visit>  // bool Visit(const RecordView&)
+  void read(int64_t from_offset, int64_t upto_offset, Visit&& visit) const;
+
+ private:
+  bool should_roll(int32_t batch_size, TimeMs batch_max_timestamp) const;
+
+  LogConfig config_;
+  int64_t log_start_offset_ = 0;
+  std::deque<Segment> segments_;
+};
+
+template <class Visit>
+void PartitionLog::read(int64_t from_offset, int64_t upto_offset, Visit&& visit) const {
+  if (from_offset >= upto_offset) return;
+  // The last segment whose base offset is <= from_offset holds it (segments are few; scan back).
+  std::size_t first = segments_.size() - 1;
+  while (first > 0 && segments_[first].base_offset() > from_offset) --first;
+  bool more = true;
+  for (std::size_t s = first; s < segments_.size() && more; ++s) {
+    segments_[s].for_each_batch(from_offset, [&](const RecordBatchView& batch) {
+      if (batch.base_offset() >= upto_offset) return more = false;
+      batch.for_each_record(from_offset, [&](const RecordView& record) {
+        if (record.offset >= upto_offset) return more = false;
+        return more = visit(record);
+      });
+      return more;
+    });
+  }
+}
+
+}  // namespace klab

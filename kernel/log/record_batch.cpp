@@ -1,0 +1,100 @@
+#include "log/record_batch.hpp"
+
+#include <algorithm>
+
+namespace klab {
+namespace {
+
+int32_t bytes_field_size(const std::optional<std::string_view>& bytes) {
+  if (!bytes) return varint_size(-1);
+  return varint_size(static_cast<int64_t>(bytes->size())) + static_cast<int32_t>(bytes->size());
+}
+
+int32_t body_after_deltas_size(const RecordInput& record) {
+  int32_t size = bytes_field_size(record.key) + bytes_field_size(record.value);
+  size += varint_size(static_cast<int64_t>(record.header_count));
+  for (std::size_t i = 0; i < record.header_count; ++i) {
+    size += bytes_field_size(record.headers[i].key) + bytes_field_size(record.headers[i].value);
+  }
+  return size;
+}
+
+void put_bytes(std::string& out, const std::optional<std::string_view>& bytes) {
+  if (!bytes) {
+    put_varint(out, -1);
+    return;
+  }
+  put_varint(out, static_cast<int64_t>(bytes->size()));
+  out.append(bytes->data(), bytes->size());
+}
+
+}  // namespace
+
+std::string_view timestamp_type_name(TimestampType type) {
+  return type == TimestampType::LogAppendTime ? "LogAppendTime" : "CreateTime";
+}
+
+int32_t record_size_in_batch(int64_t offset_delta, int64_t timestamp_delta, const RecordInput& record) {
+  int32_t body = 1 + varint_size(timestamp_delta) + varint_size(offset_delta) + body_after_deltas_size(record);
+  return varint_size(body) + body;
+}
+
+int32_t record_size_upper_bound(const RecordInput& record) {
+  return kBatchHeaderSize + kMaxRecordOverhead + body_after_deltas_size(record);
+}
+
+void RecordBatchBuilder::reset(int32_t write_limit) {
+  buffer_.assign(kBatchHeaderSize, '\0');
+  write_limit_ = write_limit;
+  record_count_ = 0;
+  base_timestamp_ = 0;
+  max_timestamp_ = -1;
+}
+
+bool RecordBatchBuilder::has_room_for(const RecordInput& record) const {
+  if (is_full()) return false;
+  if (record_count_ == 0) return true;
+  int32_t size = record_size_in_batch(record_count_, record.timestamp - base_timestamp_, record);
+  return write_limit_ >= size_bytes() + size;
+}
+
+int32_t RecordBatchBuilder::append(const RecordInput& record) {
+  int32_t before = record_count_ == 0 ? 0 : size_bytes();
+  if (record_count_ == 0) base_timestamp_ = record.timestamp;
+  int64_t timestamp_delta = record.timestamp - base_timestamp_;
+  int64_t offset_delta = record_count_;
+  int32_t body = 1 + varint_size(timestamp_delta) + varint_size(offset_delta) + body_after_deltas_size(record);
+  put_varint(buffer_, body);
+  buffer_.push_back('\0');  // record attributes: unused in v2
+  put_varint(buffer_, timestamp_delta);
+  put_varint(buffer_, offset_delta);
+  put_bytes(buffer_, record.key);
+  put_bytes(buffer_, record.value);
+  put_varint(buffer_, static_cast<int64_t>(record.header_count));
+  for (std::size_t i = 0; i < record.header_count; ++i) {
+    put_bytes(buffer_, record.headers[i].key);
+    put_bytes(buffer_, record.headers[i].value);
+  }
+  ++record_count_;
+  max_timestamp_ = std::max(max_timestamp_, record.timestamp);
+  return size_bytes() - before;
+}
+
+std::string_view RecordBatchBuilder::finish() {
+  char* header = buffer_.data();
+  store_be(header + batch_field::kBaseOffset, 0, 8);
+  store_be(header + batch_field::kBatchLength, static_cast<uint64_t>(buffer_.size() - 12), 4);
+  store_be(header + batch_field::kLeaderEpoch, 0, 4);
+  header[batch_field::kMagic] = 2;
+  store_be(header + batch_field::kAttributes, 0, 2);
+  store_be(header + batch_field::kLastOffsetDelta, static_cast<uint64_t>(record_count_ - 1), 4);
+  store_be(header + batch_field::kBaseTimestamp, static_cast<uint64_t>(base_timestamp_), 8);
+  store_be(header + batch_field::kMaxTimestamp, static_cast<uint64_t>(max_timestamp_), 8);
+  store_be(header + batch_field::kProducerId, static_cast<uint64_t>(int64_t{-1}), 8);
+  store_be(header + batch_field::kProducerEpoch, static_cast<uint64_t>(int64_t{-1}), 2);
+  store_be(header + batch_field::kBaseSequence, static_cast<uint64_t>(int64_t{-1}), 4);
+  store_be(header + batch_field::kRecordCount, static_cast<uint64_t>(record_count_), 4);
+  return buffer_;
+}
+
+}  // namespace klab

@@ -1,0 +1,135 @@
+// Record batches in Kafka's v2 ("magic 2") layout, the unit producers send and logs store.
+// Sizes matter for teaching: batch.size, segment.bytes and max.message.bytes are counted in the
+// bytes of this format, so klab's batches, segment rolls and limits land where Kafka's do.
+//
+// Layout (61-byte header, big-endian): baseOffset i64 | batchLength i32 | partitionLeaderEpoch i32 |
+// magic i8 | crc u32 | attributes i16 | lastOffsetDelta i32 | baseTimestamp i64 | maxTimestamp i64 |
+// producerId i64 | producerEpoch i16 | baseSequence i32 | recordCount i32 | records...
+// Each record: length varint | attributes i8 | timestampDelta varlong | offsetDelta varint |
+// keyLength varint (-1 = null) | key | valueLength varint | value | headerCount varint | headers.
+// The crc field is left 0: batches never cross a wire or a disk here, so nothing checks it.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "log/record.hpp"
+
+namespace klab {
+
+constexpr int32_t kBatchHeaderSize = 61;
+constexpr int32_t kMaxRecordOverhead = 21;  // Kafka's DefaultRecord.MAX_RECORD_OVERHEAD
+
+namespace batch_field {
+constexpr std::size_t kBaseOffset = 0, kBatchLength = 8, kLeaderEpoch = 12, kMagic = 16, kAttributes = 21,
+                      kLastOffsetDelta = 23, kBaseTimestamp = 27, kMaxTimestamp = 35, kProducerId = 43,
+                      kProducerEpoch = 51, kBaseSequence = 53, kRecordCount = 57;
+}
+constexpr int16_t kTimestampTypeAttribute = 0x08;
+
+inline void store_be(char* at, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i, value >>= 8) at[i] = static_cast<char>(value & 0xff);
+}
+inline uint64_t load_be(const char* at, int bytes) {
+  uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<unsigned char>(at[i]);
+  return value;
+}
+
+// Exact encoded size of one record, and Kafka's upper-bound estimate used to size a new batch.
+int32_t record_size_in_batch(int64_t offset_delta, int64_t timestamp_delta, const RecordInput& record);
+int32_t record_size_upper_bound(const RecordInput& record);
+
+// Builds one batch the way Kafka's MemoryRecordsBuilder does: the first record always fits; a later
+// record fits while the batch stays within the write limit (max(batch.size, first record's bound)).
+class RecordBatchBuilder {
+ public:
+  void reset(int32_t write_limit);
+  bool has_room_for(const RecordInput& record) const;
+  int32_t append(const RecordInput& record);  // bytes the batch grew by
+  bool is_full() const { return record_count_ > 0 && write_limit_ <= size_bytes(); }
+  int32_t size_bytes() const { return static_cast<int32_t>(buffer_.size()); }
+  int32_t record_count() const { return record_count_; }
+  TimeMs max_timestamp() const { return max_timestamp_; }
+  // The finished batch: header fields written, base offset 0 (the log assigns real offsets).
+  std::string_view finish();
+
+ private:
+  std::string buffer_;
+  int32_t write_limit_ = 0;
+  int32_t record_count_ = 0;
+  TimeMs base_timestamp_ = 0;
+  TimeMs max_timestamp_ = -1;
+};
+
+// Read access to one stored batch.
+class RecordBatchView {
+ public:
+  explicit RecordBatchView(const char* data) : data_(data) {}
+  int64_t base_offset() const { return static_cast<int64_t>(load_be(data_ + batch_field::kBaseOffset, 8)); }
+  int32_t size_bytes() const {
+    return static_cast<int32_t>(load_be(data_ + batch_field::kBatchLength, 4)) + 12;
+  }
+  int32_t last_offset_delta() const { return static_cast<int32_t>(load_be(data_ + batch_field::kLastOffsetDelta, 4)); }
+  int64_t last_offset() const { return base_offset() + last_offset_delta(); }
+  int32_t record_count() const { return static_cast<int32_t>(load_be(data_ + batch_field::kRecordCount, 4)); }
+  TimeMs base_timestamp() const { return static_cast<TimeMs>(load_be(data_ + batch_field::kBaseTimestamp, 8)); }
+  TimeMs max_timestamp() const { return static_cast<TimeMs>(load_be(data_ + batch_field::kMaxTimestamp, 8)); }
+  TimestampType timestamp_type() const {
+    return (load_be(data_ + batch_field::kAttributes, 2) & kTimestampTypeAttribute) ? TimestampType::LogAppendTime
+                                                                                   : TimestampType::CreateTime;
+  }
+  // Calls visit(const RecordView&) for each record with offset >= from_offset until visit returns false.
+  // Returns false if visit stopped the walk.
+  template <class Visit>
+  bool for_each_record(int64_t from_offset, Visit&& visit) const;
+
+ private:
+  const char* data_;
+};
+
+template <class Visit>
+bool RecordBatchView::for_each_record(int64_t from_offset, Visit&& visit) const {
+  const int64_t base = base_offset();
+  const TimeMs base_time = base_timestamp();
+  const TimestampType type = timestamp_type();
+  const TimeMs append_time = max_timestamp();
+  const int32_t count = record_count();
+  const char* records = data_ + kBatchHeaderSize;
+  std::size_t pos = 0;
+  RecordView view;
+  view.timestamp_type = type;
+  for (int32_t i = 0; i < count; ++i) {
+    int64_t length = get_varint(records, pos);
+    std::size_t end = pos + static_cast<std::size_t>(length);
+    ++pos;  // attributes
+    int64_t timestamp_delta = get_varint(records, pos);
+    int64_t offset_delta = get_varint(records, pos);
+    view.offset = base + offset_delta;
+    if (view.offset < from_offset) {
+      pos = end;
+      continue;
+    }
+    view.timestamp = type == TimestampType::LogAppendTime ? append_time : base_time + timestamp_delta;
+    int64_t key_length = get_varint(records, pos);
+    view.key.reset();
+    if (key_length >= 0) {
+      view.key = std::string_view(records + pos, static_cast<std::size_t>(key_length));
+      pos += static_cast<std::size_t>(key_length);
+    }
+    int64_t value_length = get_varint(records, pos);
+    view.value.reset();
+    if (value_length >= 0) {
+      view.value = std::string_view(records + pos, static_cast<std::size_t>(value_length));
+      pos += static_cast<std::size_t>(value_length);
+    }
+    auto header_count = static_cast<int32_t>(get_varint(records, pos));
+    view.headers = HeadersView(records + pos, end - pos, header_count);
+    pos = end;
+    if (!visit(static_cast<const RecordView&>(view))) return false;
+  }
+  return true;
+}
+
+}  // namespace klab
