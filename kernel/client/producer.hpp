@@ -1,0 +1,71 @@
+// A Kafka producer on the simulated cluster. send() is asynchronous as in Java: the record joins a
+// batch in the accumulator and the callback runs when the batch's produce request completes.
+// Time only moves when someone runs the scheduler (flush(), send_and_wait(), a consumer poll,
+// Cluster::advance), so records sent in one simulated instant share batches, as records sent in a
+// tight loop share batches on a real producer whose sender thread is busy.
+//
+// Request timeline (network latency L one way, per ClusterOptions::network_latency_ms):
+//   batch sendable (full / linger.ms passed / flush) -> request leaves -> +L leader appends ->
+//   +L response arrives, callbacks run. acks=0 completes when the request leaves (offset -1).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/config.hpp"
+#include "client/partitioners.hpp"
+#include "client/record_accumulator.hpp"
+#include "cluster/cluster.hpp"
+
+namespace klab {
+
+class Producer {
+ public:
+  // INVALID_CONFIG for a bad key or value.
+  static Result<std::unique_ptr<Producer>> create(Cluster& cluster, const ConfigEntries& config,
+                                                  CustomPartitioner custom_partitioner = nullptr);
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  // Queues the record. Errors found before the record is queued (unknown topic, bad partition,
+  // record too large) are returned here and the callback is not called.
+  Result<int32_t> send(const ProducerRecord& record, SendCallback callback = nullptr);
+  // send() and then run the simulation until this record's batch completes (send().get() in Java).
+  Result<RecordMetadata> send_and_wait(const ProducerRecord& record);
+  // Sends everything buffered and runs the simulation until every request has completed.
+  void flush();
+
+  const std::string& client_id() const { return client_id_; }
+  const ConfigSet& config() const { return config_; }
+  int32_t acks() const { return acks_; }
+  std::size_t buffered_batches() const { return accumulator_.queued_batches() + in_flight_batches_; }
+
+ private:
+  Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_partitioner);
+  Result<int32_t> choose_partition(const Topic& topic, const ProducerRecord& record);
+  void wake_sender_at(TimeMs when);
+  void run_sender();
+  void send_request(BrokerId leader, std::vector<ProducerBatch*> batches);
+  void complete(ProducerBatch* batch, const Result<AppendInfo>& outcome);
+
+  Cluster& cluster_;
+  ConfigSet config_;
+  std::string client_id_;
+  int32_t acks_;
+  int64_t linger_ms_;
+  int64_t max_request_size_;
+  bool ignore_keys_;
+  RecordAccumulator accumulator_;
+  CustomPartitioner custom_partitioner_;
+  std::optional<RoundRobinPartitioner> round_robin_;
+  std::optional<LibrdkafkaPartitioner> librdkafka_;
+  std::optional<TimeMs> sender_wakeup_at_;
+  Scheduler::EventId sender_wakeup_event_ = 0;
+  std::size_t in_flight_batches_ = 0;
+  // Events of this producer still on the scheduler hold this; they do nothing once it is false.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace klab

@@ -1,0 +1,161 @@
+#include "client/record_accumulator.hpp"
+
+#include <algorithm>
+
+#include "cluster/cluster.hpp"
+
+namespace klab {
+
+ProducerBatch* RecordAccumulator::new_batch() {
+  if (free_batches_.empty()) {
+    all_batches_.push_back(std::make_unique<ProducerBatch>());
+    return all_batches_.back().get();
+  }
+  ProducerBatch* batch = free_batches_.back();
+  free_batches_.pop_back();
+  return batch;
+}
+
+void RecordAccumulator::release(ProducerBatch* batch) {
+  batch->waiters.clear();
+  batch->closed = false;
+  free_batches_.push_back(batch);
+}
+
+AppendResult RecordAccumulator::append(const Topic& topic, int32_t partition, const RecordInput& record, TimeMs now,
+                                       Rng& rng, bool abort_on_new_batch) {
+  auto topic_it = topics_.find(topic.name);
+  if (topic_it == topics_.end())
+    topic_it = topics_.emplace(std::piecewise_construct, std::forward_as_tuple(topic.name),
+                               std::forward_as_tuple(TopicQueues{{}, BuiltInPartitioner(batch_size_)}))
+                   .first;
+  TopicQueues& queues = topic_it->second;
+  const bool sticky = partition == kUnknownPartition;
+  const int32_t effective = sticky ? queues.built_in.current_partition(topic, rng) : partition;
+  std::deque<ProducerBatch*>& queue = queues.by_partition[effective];
+
+  AppendResult result;
+  if (!queue.empty() && !queue.back()->closed) {
+    ProducerBatch* last = queue.back();
+    if (last->builder.has_room_for(record)) {
+      int32_t grown = last->builder.append(record);
+      if (sticky) queues.built_in.on_append(topic, rng, grown, last->is_full());
+      result.batch = last;
+      result.record_index = last->builder.record_count() - 1;
+      return result;
+    }
+    last->closed = true;  // Kafka closes a batch for appends once a record did not fit
+  }
+  if (abort_on_new_batch) {
+    result.abort_for_new_batch = true;
+    return result;
+  }
+  ProducerBatch* batch = new_batch();
+  batch->topic = topic.name;
+  batch->partition = effective;
+  batch->created_ms = now;
+  batch->builder.reset(std::max(batch_size_, record_size_upper_bound(record)));
+  int32_t grown = batch->builder.append(record);
+  queue.push_back(batch);
+  if (sticky) queues.built_in.on_append(topic, rng, grown, true);
+  result.batch = batch;
+  result.new_batch_created = true;
+  result.record_index = 0;
+  return result;
+}
+
+bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs now) const {
+  if (queue.empty()) return false;
+  const ProducerBatch* first = queue.front();
+  return flushing_ || queue.size() > 1 || first->is_full() || now - first->created_ms >= linger_ms_;
+}
+
+bool RecordAccumulator::has_sendable(TimeMs now) const {
+  for (const auto& [name, queues] : topics_)
+    for (const auto& [partition, queue] : queues.by_partition)
+      if (sendable(queue, now)) return true;
+  return false;
+}
+
+std::optional<TimeMs> RecordAccumulator::next_linger_deadline() const {
+  std::optional<TimeMs> earliest;
+  for (const auto& [name, queues] : topics_)
+    for (const auto& [partition, queue] : queues.by_partition)
+      if (!queue.empty()) {
+        TimeMs deadline = queue.front()->created_ms + linger_ms_;
+        if (!earliest || deadline < *earliest) earliest = deadline;
+      }
+  return earliest;
+}
+
+void RecordAccumulator::update_load_stats(const Topic& topic, TopicQueues& queues) {
+  // As Kafka: statistics only once every partition has had a queue, else uniform choice.
+  if (!adaptive_partitioning_ || static_cast<int32_t>(queues.by_partition.size()) < topic.partition_count()) {
+    queues.built_in.update_load_stats({}, {}, topic.partition_count());
+    return;
+  }
+  std::vector<int32_t> sizes, ids;
+  for (const auto& [partition, queue] : queues.by_partition) {
+    if (partition >= topic.partition_count() || topic.partitions[static_cast<std::size_t>(partition)]->leader < 0) continue;
+    ids.push_back(partition);
+    sizes.push_back(static_cast<int32_t>(queue.size()));
+  }
+  queues.built_in.update_load_stats(std::move(sizes), std::move(ids), topic.partition_count());
+}
+
+std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster& cluster, TimeMs now,
+                                                                         int64_t max_request_size) {
+  // Pass 1 (Kafka's ready()): which leaders have something sendable; refresh load statistics.
+  std::map<BrokerId, bool> ready_leaders;
+  for (auto& [name, queues] : topics_) {
+    const Topic* topic = cluster.find_topic(name);
+    if (!topic) continue;
+    update_load_stats(*topic, queues);
+    for (const auto& [partition, queue] : queues.by_partition) {
+      if (partition >= topic->partition_count()) continue;
+      BrokerId leader = topic->partitions[static_cast<std::size_t>(partition)]->leader;
+      if (leader >= 0 && sendable(queue, now)) ready_leaders[leader] = true;
+    }
+  }
+  // Pass 2 (drain()): the first batch of every partition a ready leader leads, within max.request.size.
+  std::map<BrokerId, std::vector<ProducerBatch*>> requests;
+  std::map<BrokerId, int64_t> request_bytes;
+  for (auto& [name, queues] : topics_) {
+    const Topic* topic = cluster.find_topic(name);
+    if (!topic) continue;
+    for (auto& [partition, queue] : queues.by_partition) {
+      if (queue.empty() || partition >= topic->partition_count()) continue;
+      BrokerId leader = topic->partitions[static_cast<std::size_t>(partition)]->leader;
+      if (!ready_leaders.count(leader)) continue;
+      ProducerBatch* batch = queue.front();
+      int64_t& bytes = request_bytes[leader];
+      if (bytes > 0 && bytes + batch->builder.size_bytes() > max_request_size) continue;
+      bytes += batch->builder.size_bytes();
+      batch->closed = true;
+      queue.pop_front();
+      requests[leader].push_back(batch);
+    }
+  }
+  return requests;
+}
+
+std::size_t RecordAccumulator::queued_batches() const {
+  std::size_t count = 0;
+  for (const auto& [name, queues] : topics_)
+    for (const auto& [partition, queue] : queues.by_partition) count += queue.size();
+  return count;
+}
+
+std::vector<ProducerBatch*> RecordAccumulator::take_batches_of(const std::string& topic) {
+  std::vector<ProducerBatch*> taken;
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return taken;
+  for (auto& [partition, queue] : it->second.by_partition) {
+    taken.insert(taken.end(), queue.begin(), queue.end());
+    queue.clear();
+  }
+  topics_.erase(it);
+  return taken;
+}
+
+}  // namespace klab

@@ -1,0 +1,90 @@
+// The producer's buffer, shaped like Kafka's RecordAccumulator: per topic, a queue of batches per
+// partition. A record joins the last batch of its partition's queue if it fits, else a new batch
+// starts. Keyless records ask the topic's BuiltInPartitioner where to go and report the bytes
+// they added, which is what moves the sticky partition on.
+//
+// A batch is sendable when it is full (or another batch queues behind it), when it has waited
+// linger.ms, or while a flush is in progress. The sender drains, for each broker that leads a
+// partition with a sendable batch, the first batch of every partition that broker leads.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/built_in_partitioner.hpp"
+#include "client/producer_types.hpp"
+#include "log/record_batch.hpp"
+
+namespace klab {
+
+class Cluster;
+
+struct ProducerBatch {
+  struct Waiter {
+    int32_t record_index;
+    TimeMs timestamp;
+    int32_t key_size;
+    int32_t value_size;
+    SendCallback callback;
+  };
+  std::string topic;
+  int32_t partition = -1;
+  RecordBatchBuilder builder;
+  TimeMs created_ms = 0;
+  bool closed = false;  // no more appends: it was full or is being sent
+  std::vector<Waiter> waiters;
+
+  bool is_full() const { return closed || builder.is_full(); }
+};
+
+constexpr int32_t kUnknownPartition = -1;
+
+struct AppendResult {
+  bool abort_for_new_batch = false;  // a partitioner class must be asked again (Kafka 3.7 behaviour)
+  bool new_batch_created = false;
+  ProducerBatch* batch = nullptr;
+  int32_t record_index = 0;
+};
+
+class RecordAccumulator {
+ public:
+  RecordAccumulator(int32_t batch_size, int64_t linger_ms, bool adaptive_partitioning)
+      : batch_size_(batch_size), linger_ms_(linger_ms), adaptive_partitioning_(adaptive_partitioning) {}
+
+  // partition == kUnknownPartition: the built-in sticky partitioner decides.
+  AppendResult append(const Topic& topic, int32_t partition, const RecordInput& record, TimeMs now, Rng& rng,
+                      bool abort_on_new_batch);
+  // Takes the batches to send now, grouped by leader broker (in broker id order). Also refreshes the
+  // built-in partitioners' load statistics, as Kafka's ready() does.
+  std::map<BrokerId, std::vector<ProducerBatch*>> drain(Cluster& cluster, TimeMs now, int64_t max_request_size);
+  // The earliest time a queued batch becomes sendable by linger, if any batch waits.
+  std::optional<TimeMs> next_linger_deadline() const;
+  bool has_sendable(TimeMs now) const;
+  void release(ProducerBatch* batch);  // back to the pool once its request completed
+  void set_flushing(bool flushing) { flushing_ = flushing; }
+  std::size_t queued_batches() const;
+  // Fails every queued batch of a topic that no longer exists.
+  std::vector<ProducerBatch*> take_batches_of(const std::string& topic);
+
+ private:
+  struct TopicQueues {
+    std::map<int32_t, std::deque<ProducerBatch*>> by_partition;
+    BuiltInPartitioner built_in;
+  };
+  bool sendable(const std::deque<ProducerBatch*>& queue, TimeMs now) const;
+  ProducerBatch* new_batch();
+  void update_load_stats(const Topic& topic, TopicQueues& queues);
+
+  int32_t batch_size_;
+  int64_t linger_ms_;
+  bool adaptive_partitioning_;
+  bool flushing_ = false;
+  std::map<std::string, TopicQueues, std::less<>> topics_;
+  std::vector<std::unique_ptr<ProducerBatch>> all_batches_;
+  std::vector<ProducerBatch*> free_batches_;
+};
+
+}  // namespace klab

@@ -1,0 +1,217 @@
+#include "cluster/cluster.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "cluster/topic_name.hpp"
+
+namespace klab {
+
+Result<std::unique_ptr<Cluster>> Cluster::create(const ClusterOptions& options) {
+  if (options.brokers < 1 || options.brokers > 1000)
+    return make_error(ErrorCode::INVALID_REQUEST,
+                      fmt::format("a cluster needs between 1 and 1000 brokers, got {}", options.brokers));
+  if (options.network_latency_ms < 0)
+    return make_error(ErrorCode::INVALID_REQUEST, "network latency cannot be negative");
+  std::unique_ptr<Cluster> cluster(new Cluster(options));
+  Status configured = cluster->broker_config_.set_all(options.config);
+  if (!configured) return configured.error();
+  return cluster;
+}
+
+Cluster::Cluster(const ClusterOptions& options)
+    : seed_(options.seed), rng_(options.seed), network_latency_ms_(options.network_latency_ms) {
+  for (int32_t id = 1; id <= options.brokers; ++id) broker_ids_.push_back(id);
+}
+
+Topic* Cluster::find_topic(std::string_view name) {
+  auto it = topics_.find(name);
+  return it == topics_.end() ? nullptr : it->second.get();
+}
+
+const Topic* Cluster::find_topic(std::string_view name) const {
+  auto it = topics_.find(name);
+  return it == topics_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> Cluster::topic_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, topic] : topics_) names.push_back(name);
+  return names;
+}
+
+ConfigValue Cluster::effective_topic_config(const Topic& topic, const ConfigDef& def, ConfigSource& source) const {
+  if (topic.config.is_set(def.name)) {
+    source = ConfigSource::TopicConfig;
+    return topic.config.get(def.name);
+  }
+  source = ConfigSource::StaticBrokerConfig;
+  if (def.name == "segment.ms") {  // log.roll.ms wins over log.roll.hours, as in Kafka
+    if (broker_config_.is_set("log.roll.ms")) return broker_config_.get("log.roll.ms");
+    if (broker_config_.is_set("log.roll.hours")) return ConfigValue(broker_config_.get_long("log.roll.hours") * 3600000);
+  } else if (!def.broker_synonym.empty() && broker_config_.is_set(def.broker_synonym)) {
+    return broker_config_.get(def.broker_synonym);
+  }
+  source = ConfigSource::Default;
+  return def.default_value;
+}
+
+LogConfig Cluster::log_config_for(const Topic& topic) const {
+  ConfigSource source;
+  auto get = [&](std::string_view name) { return effective_topic_config(topic, *topic_config_catalog().find(name), source); };
+  LogConfig config;
+  config.segment_bytes = std::get<int64_t>(get("segment.bytes"));
+  config.segment_ms = std::get<int64_t>(get("segment.ms"));
+  config.max_message_bytes = std::get<int64_t>(get("max.message.bytes"));
+  config.timestamp_type = std::get<std::string>(get("message.timestamp.type")) == "LogAppendTime"
+                              ? TimestampType::LogAppendTime
+                              : TimestampType::CreateTime;
+  return config;
+}
+
+Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const TopicSpec& spec) {
+  if (Status valid = validate_topic_name(name); !valid) return valid.error();
+  if (topics_.count(name))
+    return make_error(ErrorCode::TOPIC_ALREADY_EXISTS, fmt::format("Topic '{}' already exists.", name));
+  for (const auto& [existing, topic] : topics_) {
+    if (topic_names_collide(name, existing))
+      return make_error(ErrorCode::INVALID_TOPIC_EXCEPTION,
+                        fmt::format("Topic '{}' collides with existing topic: {}", name, existing));
+  }
+  const int32_t partitions = spec.partitions.value_or(static_cast<int32_t>(broker_config_.get_long("num.partitions")));
+  if (partitions <= 0)
+    return make_error(ErrorCode::INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
+  const int32_t replication_factor =
+      spec.replication_factor.value_or(static_cast<int32_t>(broker_config_.get_long("default.replication.factor")));
+  if (replication_factor <= 0)
+    return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
+                      "Replication factor must be larger than 0, or -1 to use the default value.");
+  const auto broker_count = static_cast<int32_t>(broker_ids_.size());
+  if (replication_factor > broker_count)
+    return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
+                      fmt::format("Unable to replicate the partition {} time(s): The target replication factor of {} "
+                                  "cannot be reached because only {} broker(s) are registered.",
+                                  replication_factor, replication_factor, broker_count));
+  auto topic = std::make_unique<Topic>();
+  topic->name = name;
+  if (Status configured = topic->config.set_all(spec.config); !configured) return configured.error();
+
+  topic->topic_id = Uuid::random(rng_);
+  AssignmentStart start{rng_.uniform_int(broker_count), rng_.uniform_int(broker_count)};
+  auto assignment = assign_replicas(broker_ids_, partitions, replication_factor, start);
+  const LogConfig log_config = log_config_for(*topic);
+  for (int32_t p = 0; p < partitions; ++p) {
+    auto partition = std::make_unique<Partition>(Partition{p, assignment[static_cast<std::size_t>(p)], -1, {},
+                                                           PartitionLog(log_config, now())});
+    partition->leader = partition->replicas.front();
+    partition->in_sync_replicas = partition->replicas;
+    topic->partitions.push_back(std::move(partition));
+  }
+  CreateTopicResult result;
+  if (has_collision_chars(name)) result.warnings.emplace_back(collision_warning());
+  topics_.emplace(name, std::move(topic));
+  ++metadata_version_;
+  return result;
+}
+
+Status Cluster::delete_topic(const std::string& name) {
+  auto it = topics_.find(name);
+  if (it == topics_.end())
+    return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("Topic '{}' does not exist.", name));
+  topics_.erase(it);
+  ++metadata_version_;
+  return ok_status();
+}
+
+Status Cluster::create_partitions(const std::string& name, int32_t total_count) {
+  Topic* topic = find_topic(name);
+  if (!topic) return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("Topic '{}' does not exist.", name));
+  const int32_t current = topic->partition_count();
+  if (total_count <= current)
+    return make_error(ErrorCode::INVALID_PARTITIONS,
+                      fmt::format("The topic {} currently has {} partition(s); {} would not be an increase.", name,
+                                  current, total_count));
+  // As Kafka: new partitions continue the existing pattern, starting from partition 0's first replica.
+  const BrokerId first_broker = topic->partitions.front()->replicas.front();
+  auto found = std::find(broker_ids_.begin(), broker_ids_.end(), first_broker);
+  const auto start_index = static_cast<int32_t>(found - broker_ids_.begin());
+  const auto replication_factor = static_cast<int32_t>(topic->partitions.front()->replicas.size());
+  auto assignment = assign_replicas(broker_ids_, total_count - current, replication_factor,
+                                    AssignmentStart{start_index, start_index}, current);
+  const LogConfig log_config = log_config_for(*topic);
+  for (int32_t p = current; p < total_count; ++p) {
+    auto partition = std::make_unique<Partition>(Partition{p, assignment[static_cast<std::size_t>(p - current)], -1,
+                                                           {}, PartitionLog(log_config, now())});
+    partition->leader = partition->replicas.front();
+    partition->in_sync_replicas = partition->replicas;
+    topic->partitions.push_back(std::move(partition));
+  }
+  ++metadata_version_;
+  return ok_status();
+}
+
+Status Cluster::alter_topic_config(const std::string& name, const ConfigEntries& entries) {
+  Topic* topic = find_topic(name);
+  if (!topic) return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("Topic '{}' does not exist.", name));
+  if (Status configured = topic->config.set_all(entries); !configured) return configured;
+  const LogConfig log_config = log_config_for(*topic);
+  for (auto& partition : topic->partitions) partition->log.set_config(log_config);
+  return ok_status();
+}
+
+Result<TopicDescription> Cluster::describe_topic(const std::string& name) const {
+  const Topic* topic = find_topic(name);
+  if (!topic)
+    return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("Topic '{}' does not exist.", name));
+  TopicDescription description;
+  description.name = topic->name;
+  description.topic_id = topic->topic_id.to_string();
+  description.replication_factor = static_cast<int32_t>(topic->partitions.front()->replicas.size());
+  for (const auto& partition : topic->partitions) {
+    const PartitionLog& log = partition->log;
+    description.partitions.push_back(PartitionDescription{
+        partition->id, partition->leader, partition->replicas, partition->in_sync_replicas, log.log_start_offset(),
+        partition->high_watermark(), log.log_end_offset(), log.segments().size(), log.size_bytes()});
+  }
+  for (const ConfigDef& def : topic_config_catalog().all()) {
+    ConfigSource source;
+    ConfigValue value = effective_topic_config(*topic, def, source);
+    description.configs.push_back(TopicConfigEntry{std::string(def.name), format_config_value(value), source});
+  }
+  return description;
+}
+
+Result<Topic*> Cluster::topic_for_produce(const std::string& name) {
+  if (Topic* topic = find_topic(name)) return topic;
+  if (Status valid = validate_topic_name(name); !valid) return valid.error();
+  if (!broker_config_.get_bool("auto.create.topics.enable"))
+    return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+                      fmt::format("Topic '{}' does not exist and auto.create.topics.enable is false. (A Java producer "
+                                  "keeps asking for metadata and fails after max.block.ms with \"Topic {} not "
+                                  "present in metadata after 60000 ms.\")",
+                                  name, name));
+  Result<CreateTopicResult> created = create_topic(name, TopicSpec{});
+  if (!created) return created.error();
+  return find_topic(name);
+}
+
+Result<AppendInfo> Cluster::append(Topic& topic, int32_t partition, std::string_view batch) {
+  if (partition < 0 || partition >= topic.partition_count())
+    return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+                      fmt::format("Partition {} of topic '{}' does not exist.", partition, topic.name));
+  return topic.partitions[static_cast<std::size_t>(partition)]->log.append(batch, now());
+}
+
+std::size_t Cluster::memory_bytes() const {
+  std::size_t total = sizeof(*this);
+  for (const auto& [name, topic] : topics_)
+    for (const auto& partition : topic->partitions) total += sizeof(Partition) + partition->log.memory_bytes();
+  return total;
+}
+
+std::string Cluster::next_client_id(std::string_view kind) {
+  int& counter = client_counters_[std::string(kind)];
+  return fmt::format("{}-{}", kind, ++counter);
+}
+
+}  // namespace klab
