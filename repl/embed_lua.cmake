@@ -1,3 +1,5 @@
+# INPUTS is a "|"-separated list of files.
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
 # Writes OUTPUT: a C++ file holding each INPUTS file as a raw string, looked up by file name.
 set(body "// Generated from repl/lua/*.lua by embed_lua.cmake. Do not edit.\n#include \"embedded_lua.hpp\"\n\nnamespace klab {\nnamespace {\nstruct Entry { std::string_view name; std::string_view source; };\nconst Entry kEntries[] = {\n")
 foreach(input ${INPUTS})

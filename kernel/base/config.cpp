@@ -208,7 +208,10 @@ std::string format_config_value(const ConfigValue& value) {
         else if constexpr (std::is_same_v<V, int64_t>) return fmt::format("{}", v);
         else {
           std::string out;
-          for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
+          for (std::size_t i = 0; i < v.size(); ++i) {
+            if (i) out += ',';
+            out += v[i];
+          }
           return out;
         }
       },

@@ -1,0 +1,121 @@
+-- Concept pages for help("<topic>"). Config keys and methods are documented where they are
+-- declared (kernel config catalogs, binding method tables); these pages explain ideas.
+return {
+index = [[
+klab — a simulated Kafka cluster you drive from Lua.
+
+  help("tour")        a five-minute walk through the REPL
+  help("cluster")     the cluster: topics, time      help("topics")      topics and partitions
+  help("producer")    sending records                help("consumer")    reading records
+  help("keys")        keys and the default partitioner
+  help("partitioner") every partitioner klab knows   help("batching")    batch.size and linger.ms
+  help("offsets")     offsets, positions, seeking    help("time")        the simulated clock
+  help("errors")      Kafka errors as Lua values     help("labs")        guided labs and grading
+  help("configs")     every config key by scope      help("linger.ms")   one config key
+  help(cluster)       the methods of an object       help(klab)          klab.* functions
+]],
+
+tour = [[
+A five-minute tour (a ready cluster is in the global `cluster`):
+
+  cluster:create_topic("orders", { partitions = 3 })
+  cluster:describe_topic("orders")           -- prints like kafka-topics.sh --describe
+  p = cluster:producer{ ["linger.ms"] = 5 }
+  p:send("orders", { key = "truck-1", value = "lat=1" })   --> orders-?@0
+  klab.partition_for("truck-1", 3)           -- the same partition, computed
+  k = cluster:consumer{ ["auto.offset.reset"] = "earliest" }
+  k:assign(k:partitions_for("orders"))
+  k:poll(100)                                -- the records, as a table
+  cluster:now()                              -- simulated milliseconds that passed
+]],
+
+topics = [[
+A topic is a named stream of records, split into partitions. Each partition is an ordered,
+append-only log; a record's position in it is its offset (0, 1, 2, ... per partition).
+Order is kept only inside one partition. Partitions are spread over brokers: each has a leader
+(which takes reads and writes) and replicas (replication_factor copies in all).
+
+Names: 1-249 characters from a-z A-Z 0-9 . _ -, not "." or "..". Names that differ only by '.'
+versus '_' collide (Kafka refuses the second one), and kafka-topics.sh warns when a name has either.
+
+  cluster:create_topic(name, { partitions = 3, replication_factor = 1, config = {...} })
+  cluster:create_partitions(name, 6)   -- only grows; keys can move to other partitions!
+  cluster:topics()  cluster:describe_topic(name)  cluster:delete_topic(name)
+Topic configs: help("topic configs").
+]],
+
+keys = [[
+Keys decide partitions. Kafka's default partitioner sends a keyed record to
+    toPositive(murmur2(key bytes)) % number_of_partitions
+so every record with the same key lands in the same partition, in order. toPositive masks the
+sign bit (x & 0x7fffffff); it is not abs(). An empty key "" is a key and is hashed; only a
+missing key (nil) counts as no key.
+  klab.partition_for("my key", 5)  --> 3      klab.murmur2("my key") --> -462743395
+When to use a key: when records about the same thing (a user, a truck, an order) must stay in
+order. The risk: a few hot keys make hot partitions (skew), and adding partitions moves keys.
+Without a key, see help("partitioner").
+]],
+
+partitioner = [[
+How a producer picks a partition (Kafka 3.7 Java client), in order:
+  1. record.partition, if the record names one;
+  2. partitioner.class, if set: RoundRobinPartitioner, or a Lua function(topic, key, value, n);
+     Kafka 3.7 asks it again when a record starts a new batch (KAFKA-16283), so round robin
+     skips partitions with one-record batches — klab does the same;
+  3. a key (unless partitioner.ignore.keys): toPositive(murmur2(key)) % partitions;
+  4. no key: the built-in "uniform sticky" partitioner (KIP-794): stay on one partition until
+     batch.size bytes went there (and its batch is full, or twice batch.size), then pick another,
+     at random — weighted towards shorter queues with partitioner.adaptive.partitioning.enable.
+So ten small keyless records sent together all land on ONE partition.
+librdkafka (kcat, confluent-kafka-python) differs: its default "consistent_random" hashes keys with
+CRC32, so the same key may land elsewhere. Try the producer config partitioner = "consistent_random".
+]],
+
+batching = [[
+A producer groups records per partition into batches of up to batch.size bytes (default 16384).
+A batch is sent when it is full, when it has waited linger.ms (default 0 in Kafka 3.7), or on flush().
+Synchronous p:send(...) waits for its own batch: with linger.ms = 5 each one costs 5 ms more.
+Asynchronous p:send(topic, record, callback) only queues: records sent in the same simulated instant
+share batches. Sizes are Kafka's v2 record-batch bytes (61-byte header plus each record).
+]],
+
+offsets = [[
+An offset is a record's position in its partition. Each partition has:
+  log_start_offset  the first offset still stored
+  high_watermark    consumers read below it (with one replica: the log end offset)
+  log_end_offset    the offset the next record will get
+A consumer's position is the offset of the next record it will read. Without a group:
+  k:assign{ {topic="t", partition=0} }   k:seek({topic="t", partition=0}, 15)
+  k:seek_to_beginning()   k:seek_to_end()   k:position({topic="t", partition=0})
+A position with nothing to start from follows auto.offset.reset: earliest, latest (default), none.
+]],
+
+time = [[
+Time is simulated milliseconds (cluster:now()). Nothing waits for the wall clock: a synchronous send,
+a flush or a poll runs the simulation until its answer arrives; cluster:advance(ms) lets time pass.
+Every random choice comes from the cluster's seed: the same seed and script give the same output.
+]],
+
+errors = [[
+What a Kafka client would see as an error comes back as `nil, err`:
+  local md, err = p:send("missing", "x")
+  err.name --> "UNKNOWN_TOPIC_OR_PARTITION"   err.code --> 3   err.retriable --> true
+  tostring(err) --> "UNKNOWN_TOPIC_OR_PARTITION: ..."
+Misuse (wrong argument types, unknown client config keys) raises a Lua error instead.
+]],
+
+configs = [[
+Config keys are Kafka's own names, given as strings: p = cluster:producer{ ["linger.ms"] = 5 }.
+Lists: help("broker configs"), help("topic configs"), help("producer configs"),
+help("consumer configs"). One key: help("acks"). Unknown keys are refused with a suggestion.
+]],
+
+labs = [[
+Guided labs mirror real Kafka course exercises.
+  lab.list()        the labs                 lab.start(1)   begin lab 1 on a fresh cluster
+  lab.status()      steps done so far        lab.check()    check your work
+  lab.hint()        a hint for the current step
+  lab.answer("q1", value)   report an answer a step asks for
+From the shell: klab lab list | klab lab show 1 | klab lab check 1 my_solution.lua
+]],
+}

@@ -1,0 +1,33 @@
+// The Lua face of the kernel: klab.cluster{...} and the Cluster, Producer and Consumer types.
+// Bindings only check and convert arguments and call one kernel function; behaviour lives in
+// kernel/. Kafka-level failures return nil, err (err.name, err.code, err.retriable, err.message);
+// misuse (wrong types, unknown client configs, calling a method with '.') raises a Lua error.
+#pragma once
+#include <lua.hpp>
+
+#include "cluster/cluster.hpp"
+
+namespace klab {
+
+// Installs the global table `klab`, the bound types and help(). Does not create a cluster.
+void open_klab(lua_State* L);
+// Pushes a new Cluster userdata; throws LuaArgError/std::exception on bad options.
+Cluster& push_new_cluster(lua_State* L, const ClusterOptions& options);
+
+// Registration hooks of each binding file (called by open_klab).
+void register_cluster_type(lua_State* L);
+void register_producer_type(lua_State* L);
+void register_consumer_type(lua_State* L);
+// Creates a producer / consumer for the cluster userdata at stack index 1; config table at 2.
+int new_producer(lua_State* L);
+int new_consumer(lua_State* L);
+Cluster& check_cluster(lua_State* L, int index, const char* function);
+
+}  // namespace klab
+
+namespace klab {
+struct TypeDoc;
+extern const TypeDoc kClusterTypeDoc;
+extern const TypeDoc kProducerTypeDoc;
+extern const TypeDoc kConsumerTypeDoc;
+}  // namespace klab

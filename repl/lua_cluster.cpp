@@ -1,0 +1,246 @@
+// klab.Cluster: topics, the simulated clock, and the factory for producers and consumers.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "kafka_cli_format.hpp"
+#include "lua_bindings.hpp"
+#include "lua_support.hpp"
+
+namespace klab {
+namespace {
+
+constexpr const char* kClusterType = "klab.Cluster";
+
+struct ClusterHandle {
+  std::unique_ptr<Cluster> cluster;
+};
+
+std::optional<int32_t> opt_int32_field(lua_State* L, int table, const char* field, const char* function) {
+  int type = raw_field(L, table, field);
+  if (type == LUA_TNIL) {
+    lua_pop(L, 1);
+    return std::nullopt;
+  }
+  int is_integer = 0;
+  lua_Integer value = lua_tointegerx(L, -1, &is_integer);
+  lua_pop(L, 1);
+  if (type != LUA_TNUMBER || !is_integer || value < INT32_MIN || value > INT32_MAX)
+    throw LuaArgError(fmt::format("{}: '{}' must be a whole number", function, field));
+  return static_cast<int32_t>(value);
+}
+
+void push_description(lua_State* L, const TopicDescription& description) {
+  lua_createtable(L, 0, 6);
+  lua_pushstring(L, description.name.c_str());
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, description.topic_id.c_str());
+  lua_setfield(L, -2, "topic_id");
+  lua_pushinteger(L, static_cast<lua_Integer>(description.partitions.size()));
+  lua_setfield(L, -2, "partition_count");
+  lua_pushinteger(L, description.replication_factor);
+  lua_setfield(L, -2, "replication_factor");
+  lua_createtable(L, static_cast<int>(description.partitions.size()), 0);
+  for (std::size_t i = 0; i < description.partitions.size(); ++i) {
+    const PartitionDescription& p = description.partitions[i];
+    lua_createtable(L, 0, 9);
+    lua_pushinteger(L, p.partition), lua_setfield(L, -2, "partition");
+    if (p.leader >= 0) lua_pushinteger(L, p.leader), lua_setfield(L, -2, "leader");
+    push_int_array(L, p.replicas), lua_setfield(L, -2, "replicas");
+    push_int_array(L, p.in_sync_replicas), lua_setfield(L, -2, "isr");
+    lua_pushinteger(L, p.log_start_offset), lua_setfield(L, -2, "log_start_offset");
+    lua_pushinteger(L, p.high_watermark), lua_setfield(L, -2, "high_watermark");
+    lua_pushinteger(L, p.log_end_offset), lua_setfield(L, -2, "log_end_offset");
+    lua_pushinteger(L, static_cast<lua_Integer>(p.segment_count)), lua_setfield(L, -2, "segments");
+    lua_pushinteger(L, p.size_bytes), lua_setfield(L, -2, "size_bytes");
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "partitions");
+  lua_createtable(L, 0, static_cast<int>(description.configs.size()));
+  for (const TopicConfigEntry& entry : description.configs) {
+    lua_pushstring(L, entry.value.c_str());
+    lua_setfield(L, -2, entry.name.c_str());
+  }
+  lua_setfield(L, -2, "config");
+  // The printed form is kafka-topics.sh --describe, kept with the table it describes.
+  std::string text = format_topic_describe(description);
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  lua_createtable(L, 0, 2);
+  lua_pushlstring(L, text.data(), text.size());
+  lua_pushcclosure(L, [](lua_State* state) -> int {
+    lua_pushvalue(state, lua_upvalueindex(1));
+    return 1;
+  }, 1);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushstring(L, "klab.TopicDescription");
+  lua_setfield(L, -2, "__name");
+  lua_setmetatable(L, -2);
+}
+
+int cluster_create_topic(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "create_topic");
+  std::string name = check_string(L, 2, "create_topic", "topic name (string)");
+  TopicSpec spec;
+  if (!lua_isnoneornil(L, 3)) {
+    check_table(L, 3, "create_topic");
+    spec.partitions = opt_int32_field(L, 3, "partitions", "create_topic");
+    spec.replication_factor = opt_int32_field(L, 3, "replication_factor", "create_topic");
+    if (raw_field(L, 3, "config") != LUA_TNIL) {
+      if (!lua_istable(L, -1)) throw LuaArgError("create_topic: 'config' must be a table of topic configs");
+      spec.config = config_entries_from_table(L, -1, "create_topic");
+    }
+    lua_pop(L, 1);
+  }
+  Result<CreateTopicResult> created = cluster.create_topic(name, spec);
+  if (!created) return push_kafka_error(L, created.error());
+  for (const std::string& warning : created->warnings) std::cerr << warning << '\n';
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+int cluster_delete_topic(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "delete_topic");
+  Status deleted = cluster.delete_topic(check_string(L, 2, "delete_topic", "topic name (string)"));
+  if (!deleted) return push_kafka_error(L, deleted.error());
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+int cluster_create_partitions(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "create_partitions");
+  std::string name = check_string(L, 2, "create_partitions", "topic name (string)");
+  int64_t total = check_integer(L, 3, "create_partitions");
+  if (total > INT32_MAX) total = INT32_MAX;
+  Status grown = cluster.create_partitions(name, static_cast<int32_t>(total));
+  if (!grown) return push_kafka_error(L, grown.error());
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+int cluster_alter_topic_config(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "alter_topic_config");
+  std::string name = check_string(L, 2, "alter_topic_config", "topic name (string)");
+  check_table(L, 3, "alter_topic_config");
+  Status altered = cluster.alter_topic_config(name, config_entries_from_table(L, 3, "alter_topic_config"));
+  if (!altered) return push_kafka_error(L, altered.error());
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+int cluster_topics(lua_State* L) {
+  push_string_array(L, check_cluster(L, 1, "topics").topic_names());
+  return 1;
+}
+
+int cluster_describe_topic(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "describe_topic");
+  Result<TopicDescription> description = cluster.describe_topic(check_string(L, 2, "describe_topic", "topic name (string)"));
+  if (!description) return push_kafka_error(L, description.error());
+  push_description(L, *description);
+  return 1;
+}
+
+int cluster_now(lua_State* L) {
+  lua_pushinteger(L, check_cluster(L, 1, "now").now());
+  return 1;
+}
+
+int cluster_advance(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "advance");
+  int64_t ms = check_integer(L, 2, "advance");
+  if (ms < 0) throw LuaArgError("advance: time only moves forward (got a negative number of milliseconds)");
+  cluster.advance(ms);
+  lua_pushinteger(L, cluster.now());
+  return 1;
+}
+
+int cluster_brokers(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "brokers");
+  const auto& ids = cluster.broker_ids();
+  lua_createtable(L, static_cast<int>(ids.size()), 0);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, ids[i]), lua_setfield(L, -2, "id");
+    lua_pushboolean(L, true), lua_setfield(L, -2, "alive");
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  return 1;
+}
+
+int cluster_seed(lua_State* L) {
+  lua_pushinteger(L, static_cast<lua_Integer>(check_cluster(L, 1, "seed").seed()));
+  return 1;
+}
+
+int cluster_tostring(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "__tostring");
+  std::string text = fmt::format("klab cluster: {} brokers, {} topics, seed {}, t={} ms", cluster.broker_ids().size(),
+                                 cluster.topic_names().size(), cluster.seed(), cluster.now());
+  lua_pushlstring(L, text.data(), text.size());
+  return 1;
+}
+
+int cluster_gc(lua_State* L) {
+  auto* handle = static_cast<ClusterHandle*>(luaL_testudata(L, 1, kClusterType));
+  if (handle) handle->~ClusterHandle();
+  return 0;
+}
+
+const MethodDoc kClusterMethods[] = {
+    {"create_topic", lua_entry<cluster_create_topic>,
+     "c:create_topic(name [, {partitions=, replication_factor=, config={...}}]) --> true | nil, err",
+     "Creates a topic (kafka-topics.sh --create). Defaults: num.partitions and default.replication.factor. "
+     "Errors: INVALID_TOPIC_EXCEPTION (name rules), TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, "
+     "INVALID_REPLICATION_FACTOR, INVALID_CONFIG. A name with '.' or '_' prints Kafka's collision warning."},
+    {"delete_topic", lua_entry<cluster_delete_topic>, "c:delete_topic(name) --> true | nil, err",
+     "Deletes a topic and all its data."},
+    {"create_partitions", lua_entry<cluster_create_partitions>, "c:create_partitions(name, total) --> true | nil, err",
+     "Grows a topic to `total` partitions (kafka-topics.sh --alter --partitions). Partitions can only be added, "
+     "and keys may now map to other partitions."},
+    {"alter_topic_config", lua_entry<cluster_alter_topic_config>,
+     "c:alter_topic_config(name, {key = value, ...}) --> true | nil, err",
+     "Sets topic configs (kafka-configs.sh --alter --add-config)."},
+    {"topics", lua_entry<cluster_topics>, "c:topics() --> { name, ... }", "Topic names, sorted (kafka-topics.sh --list)."},
+    {"describe_topic", lua_entry<cluster_describe_topic>, "c:describe_topic(name) --> description | nil, err",
+     "A table {name, topic_id, partition_count, replication_factor, partitions = {{partition, leader, replicas, "
+     "isr, log_start_offset, high_watermark, log_end_offset, segments, size_bytes}, ...}, config = {...}}. "
+     "It prints like kafka-topics.sh --describe."},
+    {"now", lua_entry<cluster_now>, "c:now() --> ms", "The simulated clock, in milliseconds since the cluster started."},
+    {"advance", lua_entry<cluster_advance>, "c:advance(ms) --> now",
+     "Lets `ms` simulated milliseconds pass: every timed event in between happens (lingering batches are sent, ...)."},
+    {"brokers", lua_entry<cluster_brokers>, "c:brokers() --> { {id=, alive=}, ... }", "The brokers of the cluster."},
+    {"seed", lua_entry<cluster_seed>, "c:seed() --> number", "The seed: the same seed and script give the same run."},
+    {"producer", lua_entry<new_producer>, "c:producer{ [\"acks\"] = \"all\", [\"linger.ms\"] = 5, ... } --> producer",
+     "A new producer. Keys are Kafka producer configs; see help(\"producer\")."},
+    {"consumer", lua_entry<new_consumer>,
+     "c:consumer{ [\"auto.offset.reset\"] = \"earliest\", ... } --> consumer",
+     "A new consumer. Keys are Kafka consumer configs; see help(\"consumer\")."},
+};
+
+}  // namespace
+
+Cluster& check_cluster(lua_State* L, int index, const char* function) {
+  auto* handle = static_cast<ClusterHandle*>(check_userdata(L, index, kClusterType, function));
+  if (!handle->cluster) throw LuaArgError("this cluster was closed");
+  return *handle->cluster;
+}
+
+Cluster& push_new_cluster(lua_State* L, const ClusterOptions& options) {
+  Result<std::unique_ptr<Cluster>> created = Cluster::create(options);
+  if (!created) throw LuaArgError("klab.cluster: " + created.error().message);
+  auto* handle = static_cast<ClusterHandle*>(lua_newuserdatauv(L, sizeof(ClusterHandle), 0));
+  new (handle) ClusterHandle{std::move(created).value()};
+  luaL_setmetatable(L, kClusterType);
+  return *handle->cluster;
+}
+
+const TypeDoc kClusterTypeDoc{kClusterType, "cluster",
+                              "A simulated Kafka cluster: brokers, topics, a simulated clock and a seeded RNG.",
+                              kClusterMethods};
+
+void register_cluster_type(lua_State* L) {
+  static const luaL_Reg metamethods[] = {{"__gc", cluster_gc}, {"__tostring", lua_entry<cluster_tostring>}};
+  register_type(L, kClusterTypeDoc, metamethods);
+}
+
+}  // namespace klab

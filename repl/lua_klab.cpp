@@ -1,0 +1,143 @@
+// The global `klab` table: klab.cluster{...}, Kafka's partitioner arithmetic, and registration
+// of every bound type.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "base/hashing.hpp"
+#include "client/partitioners.hpp"
+#include "help.hpp"
+#include "lua_bindings.hpp"
+#include "lua_support.hpp"
+
+namespace klab {
+namespace {
+
+int klab_cluster(lua_State* L) {
+  ClusterOptions options;
+  if (!lua_isnoneornil(L, 1)) {
+    check_table(L, 1, "cluster");
+    auto int_field = [L](const char* name, int64_t low, int64_t high) -> std::optional<int64_t> {
+      int type = raw_field(L, 1, name);
+      std::optional<int64_t> value;
+      if (type != LUA_TNIL) {
+        if (!lua_isinteger(L, -1)) {
+          lua_pop(L, 1);
+          throw LuaArgError(fmt::format("klab.cluster: '{}' must be a whole number", name));
+        }
+        value = lua_tointeger(L, -1);
+      }
+      lua_pop(L, 1);
+      if (value && (*value < low || *value > high))
+        throw LuaArgError(fmt::format("klab.cluster: '{}' must be between {} and {} (got {})", name, low, high, *value));
+      return value;
+    };
+    if (auto brokers = int_field("brokers", 1, 100)) options.brokers = static_cast<int32_t>(*brokers);
+    if (auto seed = int_field("seed", INT64_MIN, INT64_MAX)) options.seed = static_cast<uint64_t>(*seed);
+    if (auto latency = int_field("latency_ms", 0, 60000)) options.network_latency_ms = *latency;
+    if (raw_field(L, 1, "config") != LUA_TNIL) {
+      if (!lua_istable(L, -1)) throw LuaArgError("klab.cluster: 'config' must be a table of broker configs");
+      options.config = config_entries_from_table(L, -1, "klab.cluster");
+    }
+    lua_pop(L, 1);
+  }
+  push_new_cluster(L, options);
+  return 1;
+}
+
+std::string_view check_key_bytes(lua_State* L, int index, const char* function) {
+  if (lua_type(L, index) != LUA_TSTRING) arg_error(L, index, function, "string (the key's bytes)");
+  std::size_t length = 0;
+  const char* data = lua_tolstring(L, index, &length);
+  return std::string_view(data, length);
+}
+
+int klab_partition_for(lua_State* L) {
+  std::string_view key = check_key_bytes(L, 1, "partition_for");
+  int64_t count = check_integer(L, 2, "partition_for");
+  if (count < 1 || count > INT32_MAX) throw LuaArgError("partition_for: the partition count must be at least 1");
+  std::optional<std::string> partitioner = opt_string(L, 3, "partition_for");
+  auto n = static_cast<int32_t>(count);
+  if (!partitioner || *partitioner == "murmur2" || *partitioner == "murmur2_random" || *partitioner == "java") {
+    lua_pushinteger(L, java_key_partition(key, n));
+  } else if (*partitioner == "consistent" || *partitioner == "consistent_random") {
+    lua_pushinteger(L, static_cast<lua_Integer>(crc32(key) % static_cast<uint32_t>(n)));
+  } else {
+    throw LuaArgError(fmt::format("partition_for: unknown partitioner '{}' (use \"murmur2\" — the Java client's — "
+                                  "or librdkafka's \"consistent_random\")", *partitioner));
+  }
+  return 1;
+}
+
+int klab_murmur2(lua_State* L) {
+  lua_pushinteger(L, murmur2(check_key_bytes(L, 1, "murmur2")));
+  return 1;
+}
+
+int klab_crc32(lua_State* L) {
+  lua_pushinteger(L, static_cast<lua_Integer>(crc32(check_key_bytes(L, 1, "crc32"))));
+  return 1;
+}
+
+int klab_to_positive(lua_State* L) {
+  int64_t number = check_integer(L, 1, "to_positive");
+  lua_pushinteger(L, to_positive(static_cast<int32_t>(number)));
+  return 1;
+}
+
+// Lab folders (labs/NN-slug) under the labs directory, sorted; used by the lab engine.
+int klab_lab_dirs(lua_State* L) {
+  std::string root = check_string(L, 1, "lab_dirs");
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(root, error)) {
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "lab.lua")) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  push_string_array(L, names);
+  return 1;
+}
+
+const MethodDoc kKlabFunctions[] = {
+    {"cluster", lua_entry<klab_cluster>,
+     "klab.cluster{ brokers = 3, seed = 42, latency_ms = 1, config = { [\"num.partitions\"] = 1 } } --> cluster",
+     "A new simulated cluster. The seed drives every random choice (topic ids, replica placement, sticky "
+     "partitions), so the same seed and script give the same run. config holds broker configs."},
+    {"partition_for", lua_entry<klab_partition_for>, "klab.partition_for(key, partition_count [, partitioner]) --> n",
+     "The partition Kafka's default partitioner picks for `key`: toPositive(murmur2(key)) % partition_count. "
+     "With \"consistent_random\": librdkafka's (kcat's) CRC32 answer instead."},
+    {"murmur2", lua_entry<klab_murmur2>, "klab.murmur2(bytes) --> int32",
+     "The Java client's murmur2 hash of the bytes (a signed 32-bit number)."},
+    {"crc32", lua_entry<klab_crc32>, "klab.crc32(bytes) --> number", "CRC-32 of the bytes, as librdkafka's consistent partitioners use."},
+    {"to_positive", lua_entry<klab_to_positive>, "klab.to_positive(n) --> n & 0x7fffffff",
+     "Kafka's Utils.toPositive: clears the sign bit (a mask, not an absolute value)."},
+};
+
+}  // namespace
+
+std::span<const MethodDoc> klab_functions() { return kKlabFunctions; }
+
+void open_klab(lua_State* L) {
+  register_error_type(L);
+  register_cluster_type(L);
+  register_producer_type(L);
+  register_consumer_type(L);
+  lua_createtable(L, 0, 8);
+  for (const MethodDoc& function : kKlabFunctions) {
+    lua_pushcfunction(L, function.function);
+    lua_setfield(L, -2, function.name);
+  }
+  lua_pushcfunction(L, lua_entry<klab_lab_dirs>);
+  lua_setfield(L, -2, "_lab_dirs");
+  lua_pushstring(L, KLAB_VERSION);
+  lua_setfield(L, -2, "version");
+  lua_setglobal(L, "klab");
+  open_help(L);
+}
+
+std::span<const TypeDoc* const> bound_types() {
+  static const TypeDoc* const types[] = {&kClusterTypeDoc, &kProducerTypeDoc, &kConsumerTypeDoc};
+  return types;
+}
+
+}  // namespace klab

@@ -1,0 +1,295 @@
+// klab.Producer: p:send(topic, record [, callback]) and p:flush().
+// Without a callback send is synchronous (Java's send().get()): it runs the simulation until the
+// record's batch is acknowledged and returns its metadata. With a callback it only queues the
+// record; the callback runs when the batch completes (after linger.ms, a flush, c:advance, ...).
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "client/producer.hpp"
+#include "lua_bindings.hpp"
+#include "lua_support.hpp"
+
+namespace klab {
+namespace {
+
+constexpr const char* kProducerType = "klab.Producer";
+
+struct ProducerHandle {
+  std::unique_ptr<Producer> producer;
+  int partitioner_ref = LUA_NOREF;  // a Lua partitioner function, released with the producer
+};
+
+Producer& check_producer(lua_State* L, int index, const char* function) {
+  auto* handle = static_cast<ProducerHandle*>(check_userdata(L, index, kProducerType, function));
+  if (!handle->producer) throw LuaArgError("this producer was closed");
+  return *handle->producer;
+}
+
+lua_State* main_thread(lua_State* L) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+  lua_State* main = lua_tothread(L, -1);
+  lua_pop(L, 1);
+  return main;
+}
+
+void push_metadata(lua_State* L, const RecordMetadata& metadata) {
+  lua_createtable(L, 0, 4);
+  lua_pushlstring(L, metadata.topic.data(), metadata.topic.size()), lua_setfield(L, -2, "topic");
+  lua_pushinteger(L, metadata.partition), lua_setfield(L, -2, "partition");
+  lua_pushinteger(L, metadata.offset), lua_setfield(L, -2, "offset");
+  lua_pushinteger(L, metadata.timestamp), lua_setfield(L, -2, "timestamp");
+  luaL_setmetatable(L, "klab.RecordMetadata");
+}
+
+int metadata_tostring(lua_State* L) {
+  // Java's RecordMetadata.toString(): topic-partition@offset
+  raw_field(L, 1, "topic");
+  raw_field(L, 1, "partition");
+  raw_field(L, 1, "offset");
+  std::string text = fmt::format("{}-{}@{}", lua_isstring(L, -3) ? lua_tostring(L, -3) : "?",
+                                 lua_tointeger(L, -2), lua_tointeger(L, -1));
+  lua_pushlstring(L, text.data(), text.size());
+  return 1;
+}
+
+// Optional bytes field: a string, or nil. Anything else is a mistake worth naming.
+std::optional<std::string_view> bytes_field(lua_State* L, int table, const char* field) {
+  int type = raw_field(L, table, field);  // left on the stack: keeps the string alive for the send
+  if (type == LUA_TNIL) return std::nullopt;
+  if (type != LUA_TSTRING)
+    throw LuaArgError(fmt::format("send: record.{} must be a string or nil, got {} — Kafka {}s are bytes; convert "
+                                  "with tostring(...)",
+                                  field, luaL_typename(L, -1), field));
+  std::size_t length = 0;
+  const char* data = lua_tolstring(L, -1, &length);
+  return std::string_view(data, length);
+}
+
+// Headers: {name = value, ...} (sent in name order) or {{name, value}, ...} (sent as listed).
+void read_headers(lua_State* L, int table, std::vector<HeaderView>& headers) {
+  int type = raw_field(L, table, "headers");
+  if (type == LUA_TNIL) return;
+  if (type != LUA_TTABLE) throw LuaArgError("send: record.headers must be a table {name = \"value\", ...}");
+  int headers_index = lua_gettop(L);
+  lua_Integer length = static_cast<lua_Integer>(lua_rawlen(L, headers_index));
+  auto view_at = [L](int index, const char* what) -> std::string_view {
+    if (lua_type(L, index) != LUA_TSTRING) throw LuaArgError(fmt::format("send: header {} must be a string", what));
+    std::size_t n = 0;
+    const char* data = lua_tolstring(L, index, &n);
+    return std::string_view(data, n);
+  };
+  if (length > 0) {
+    for (lua_Integer i = 1; i <= length; ++i) {
+      if (lua_rawgeti(L, headers_index, i) != LUA_TTABLE)
+        throw LuaArgError("send: list-style headers are {{name, value}, ...}");
+      int pair = lua_gettop(L);
+      lua_rawgeti(L, pair, 1);
+      lua_rawgeti(L, pair, 2);
+      HeaderView header{view_at(-2, "name"), std::nullopt};
+      if (!lua_isnil(L, -1)) header.value = view_at(-1, "value");
+      headers.push_back(header);  // the strings stay referenced by the headers table
+      lua_pop(L, 3);
+    }
+    return;
+  }
+  lua_pushnil(L);
+  while (lua_next(L, headers_index)) {
+    HeaderView header{view_at(-2, "name"), std::nullopt};
+    if (lua_type(L, -1) != LUA_TBOOLEAN || lua_toboolean(L, -1)) header.value = view_at(-1, "value");
+    headers.push_back(header);
+    lua_pop(L, 1);
+  }
+  std::sort(headers.begin(), headers.end(), [](const HeaderView& a, const HeaderView& b) { return a.key < b.key; });
+}
+
+void report_callback_error(lua_State* L) {
+  std::cerr << "error in send callback (Kafka logs it and goes on): " << (lua_tostring(L, -1) ? lua_tostring(L, -1) : "?")
+            << '\n';
+  lua_pop(L, 1);
+}
+
+int producer_send(lua_State* L) {
+  Producer& producer = check_producer(L, 1, "send");
+  std::string topic = check_string(L, 2, "send", "topic name (string)");
+  const bool asynchronous = !lua_isnoneornil(L, 4);
+  if (asynchronous && !lua_isfunction(L, 4)) arg_error(L, 4, "send", "callback function or nil");
+  ProducerRecord record;
+  record.topic = topic;
+  std::vector<HeaderView> headers;
+  if (lua_type(L, 3) == LUA_TSTRING) {
+    std::size_t length = 0;
+    const char* data = lua_tolstring(L, 3, &length);
+    record.value = std::string_view(data, length);
+  } else if (lua_type(L, 3) == LUA_TTABLE) {
+    record.key = bytes_field(L, 3, "key");
+    record.value = bytes_field(L, 3, "value");
+    if (raw_field(L, 3, "partition") != LUA_TNIL) {
+      if (!lua_isinteger(L, -1)) throw LuaArgError("send: record.partition must be a whole number");
+      record.partition = static_cast<int32_t>(lua_tointeger(L, -1));
+    }
+    if (raw_field(L, 3, "timestamp") != LUA_TNIL) {
+      if (!lua_isinteger(L, -1)) throw LuaArgError("send: record.timestamp must be a whole number of ms");
+      record.timestamp = lua_tointeger(L, -1);
+    }
+    read_headers(L, 3, headers);
+    record.headers = headers;
+  } else {
+    arg_error(L, 3, "send", "record table {key=, value=, headers=, partition=} or a value string");
+  }
+  if (!asynchronous) {
+    Result<RecordMetadata> metadata = producer.send_and_wait(record);
+    if (!metadata) return push_kafka_error(L, metadata.error());
+    push_metadata(L, *metadata);
+    return 1;
+  }
+  lua_pushvalue(L, 4);
+  int callback_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_State* main = main_thread(L);
+  Result<int32_t> queued = producer.send(record, [main, callback_ref](const RecordMetadata& metadata, const Error* error) {
+    lua_rawgeti(main, LUA_REGISTRYINDEX, callback_ref);
+    luaL_unref(main, LUA_REGISTRYINDEX, callback_ref);
+    int arguments = 1;
+    if (error) arguments = push_kafka_error(main, *error);
+    else push_metadata(main, metadata);
+    if (lua_pcall(main, arguments, 0, 0) != LUA_OK) report_callback_error(main);
+  });
+  if (!queued) {
+    luaL_unref(L, LUA_REGISTRYINDEX, callback_ref);
+    return push_kafka_error(L, queued.error());
+  }
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+int producer_flush(lua_State* L) {
+  check_producer(L, 1, "flush").flush();
+  return 0;
+}
+
+int producer_close(lua_State* L) {
+  auto* handle = static_cast<ProducerHandle*>(check_userdata(L, 1, kProducerType, "close"));
+  if (handle->producer) handle->producer->flush();
+  handle->producer.reset();
+  return 0;
+}
+
+int producer_client_id(lua_State* L) {
+  lua_pushstring(L, check_producer(L, 1, "client_id").client_id().c_str());
+  return 1;
+}
+
+int producer_tostring(lua_State* L) {
+  auto* handle = static_cast<ProducerHandle*>(check_userdata(L, 1, kProducerType, "__tostring"));
+  std::string text = handle->producer ? fmt::format("klab producer {} (acks={}, {} batch(es) buffered)",
+                                                    handle->producer->client_id(),
+                                                    handle->producer->config().get_string("acks"),
+                                                    handle->producer->buffered_batches())
+                                      : std::string("klab producer (closed)");
+  lua_pushlstring(L, text.data(), text.size());
+  return 1;
+}
+
+int producer_gc(lua_State* L) {
+  auto* handle = static_cast<ProducerHandle*>(luaL_testudata(L, 1, kProducerType));
+  if (!handle) return 0;
+  if (handle->partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, handle->partitioner_ref);
+  handle->~ProducerHandle();
+  return 0;
+}
+
+const MethodDoc kProducerMethods[] = {
+    {"send", lua_entry<producer_send>,
+     "p:send(topic, record [, callback]) --> metadata | nil, err",
+     "record = {key=, value=, headers={name=\"v\"}, partition=, timestamp=} or just a value string. Without a "
+     "callback the call waits for the acknowledgement (Java's send().get()) and returns {topic, partition, offset, "
+     "timestamp}; the simulated clock moves by linger.ms plus the round trip. With callback(metadata, err) it "
+     "returns true at once and the record waits in a batch until it is sent (batch full, linger.ms passed, "
+     "p:flush(), c:advance(ms), ...)."},
+    {"flush", lua_entry<producer_flush>, "p:flush()", "Sends every buffered record and waits until all are acknowledged."},
+    {"close", lua_entry<producer_close>, "p:close()", "Flushes, then releases the producer."},
+    {"client_id", lua_entry<producer_client_id>, "p:client_id() --> string", "client.id, or the generated producer-N."},
+};
+
+}  // namespace
+
+int new_producer(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "producer");
+  ConfigEntries config;
+  CustomPartitioner custom;
+  int partitioner_ref = LUA_NOREF;
+  if (!lua_isnoneornil(L, 2)) {
+    check_table(L, 2, "producer");
+    // A Lua function as partitioner.class is klab's custom partitioner; take it out of the config.
+    if (raw_field(L, 2, "partitioner.class") == LUA_TFUNCTION) {
+      partitioner_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+      lua_newtable(L);  // a copy of the config without that key
+      lua_pushnil(L);
+      while (lua_next(L, 2)) {
+        if (lua_type(L, -2) == LUA_TSTRING && std::string_view(lua_tostring(L, -2)) == "partitioner.class") {
+          lua_pop(L, 1);
+          continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+      }
+      config = config_entries_from_table(L, -1, "producer");
+      lua_pop(L, 1);
+    } else {
+      lua_pop(L, 1);
+      config = config_entries_from_table(L, 2, "producer");
+    }
+  }
+  if (partitioner_ref != LUA_NOREF) {
+    lua_State* main = main_thread(L);
+    custom = [main, partitioner_ref](std::string_view topic, std::optional<std::string_view> key,
+                                     std::optional<std::string_view> value, int32_t count) -> Result<int32_t> {
+      lua_rawgeti(main, LUA_REGISTRYINDEX, partitioner_ref);
+      lua_pushlstring(main, topic.data(), topic.size());
+      key ? (void)lua_pushlstring(main, key->data(), key->size()) : lua_pushnil(main);
+      value ? (void)lua_pushlstring(main, value->data(), value->size()) : lua_pushnil(main);
+      lua_pushinteger(main, count);
+      if (lua_pcall(main, 4, 1, 0) != LUA_OK) {
+        std::string message = lua_tostring(main, -1) ? lua_tostring(main, -1) : "error";
+        lua_pop(main, 1);
+        throw std::runtime_error("custom partitioner failed: " + message);
+      }
+      int is_integer = 0;
+      lua_Integer partition = lua_tointegerx(main, -1, &is_integer);
+      lua_pop(main, 1);
+      if (!is_integer) throw std::runtime_error("custom partitioner must return a partition number");
+      if (partition < 0)
+        throw std::runtime_error(fmt::format("The partitioner generated an invalid partition number: {}. Partition "
+                                             "number should always be non-negative.", partition));
+      return static_cast<int32_t>(std::min<lua_Integer>(partition, INT32_MAX));
+    };
+  }
+  Result<std::unique_ptr<Producer>> created = Producer::create(cluster, config, std::move(custom));
+  if (!created) {
+    if (partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, partitioner_ref);
+    throw LuaArgError("producer: " + created.error().message);
+  }
+  auto* handle = static_cast<ProducerHandle*>(lua_newuserdatauv(L, sizeof(ProducerHandle), 1));
+  new (handle) ProducerHandle{std::move(created).value(), partitioner_ref};
+  lua_pushvalue(L, 1);  // the producer keeps its cluster alive
+  lua_setiuservalue(L, -2, 1);
+  luaL_setmetatable(L, kProducerType);
+  return 1;
+}
+
+const TypeDoc kProducerTypeDoc{kProducerType, "producer",
+                               "A Kafka producer: partitions records (Kafka's default partitioner), batches them by "
+                               "batch.size and linger.ms, and sends them to the partition leaders.",
+                               kProducerMethods};
+
+void register_producer_type(lua_State* L) {
+  static const luaL_Reg metamethods[] = {{"__gc", producer_gc}, {"__tostring", lua_entry<producer_tostring>}};
+  register_type(L, kProducerTypeDoc, metamethods);
+  luaL_newmetatable(L, "klab.RecordMetadata");
+  lua_pushcfunction(L, lua_entry<metadata_tostring>);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+}
+
+}  // namespace klab

@@ -1,0 +1,87 @@
+// klab: the command line. No arguments: the REPL on a ready cluster (or, when standard input is
+// not a terminal, the same loop without prompts, for transcripts). Subcommands: run, lab.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "console.hpp"
+#include "help.hpp"
+#include "base/config.hpp"
+#include "session.hpp"
+
+namespace {
+
+std::string history_path() {
+  const char* home = std::getenv("HOME");
+  return home ? std::string(home) + "/.klab_history" : std::string();
+}
+
+std::string banner(const klab::SessionOptions& options, klab::Session& session) {
+  std::string text = "klab " KLAB_VERSION " — a simulated Kafka (3.7 semantics) in a Lua REPL\n";
+  text += "cluster: " + std::to_string(options.brokers) + " brokers, seed " + std::to_string(options.seed) +
+          "   help() for help, Ctrl-D to leave\n";
+  lua_State* L = session.lua();
+  if (luaL_dostring(L, "return lab and lab.summary and lab.summary() or ''") == LUA_OK && lua_isstring(L, -1))
+    text += lua_tostring(L, -1);
+  lua_settop(L, 0);
+  return text;
+}
+
+int run_repl(const klab::SessionOptions& options) {
+  klab::Session session(options);
+  klab::ConsoleOptions console;
+  console.interactive = isatty(STDIN_FILENO) != 0;
+  console.history_path = console.interactive ? history_path() : std::string();
+  console.banner = console.interactive ? banner(options, session) : std::string();
+  for (const klab::ConfigCatalog* catalog : klab::all_config_catalogs())
+    for (const klab::ConfigDef& def : catalog->all()) console.extra_completions.emplace_back(def.name);
+  for (const std::string& word : klab::help_words(session.lua())) console.extra_completions.push_back(word);
+  return klab::run_console(session.lua(), console);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"klab — a teaching kit for Apache Kafka: a simulated cluster in a Lua REPL, guided labs, grading"};
+  app.set_version_flag("--version", "klab " KLAB_VERSION);
+  klab::SessionOptions options;
+  app.add_option("--seed", options.seed, "seed of the preloaded cluster")->capture_default_str();
+  app.add_option("--brokers", options.brokers, "brokers of the preloaded cluster")->check(CLI::Range(1, 100))->capture_default_str();
+
+  auto* run = app.add_subcommand("run", "run a Lua script (arguments after FILE go to the script as `arg`)");
+  std::string script;
+  std::vector<std::string> script_args;
+  run->add_option("file", script, "the script")->required();
+  run->add_option("args", script_args, "arguments for the script");
+  run->prefix_command();
+
+  auto* lab = app.add_subcommand("lab", "guided labs: list, show N, check N FILE");
+  lab->require_subcommand(1);
+  lab->add_subcommand("list", "list the labs");
+  auto* show = lab->add_subcommand("show", "print a lab's text");
+  std::string lab_id;
+  show->add_option("lab", lab_id, "lab number")->required();
+  auto* check = lab->add_subcommand("check", "run FILE on a fresh cluster prepared by the lab, then grade it");
+  std::string submission;
+  check->add_option("lab", lab_id, "lab number")->required();
+  check->add_option("file", submission, "the submitted script")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (run->parsed()) {
+    klab::Session session(options);
+    std::vector<char*> raw;
+    for (auto& argument : script_args) raw.push_back(argument.data());
+    return session.run_file(script, static_cast<int>(raw.size()), raw.data());
+  }
+  if (lab->parsed()) {
+    options.preload_cluster = false;
+    klab::Session session(options);
+    if (lab->got_subcommand("list")) return session.run_lab_command("cli_list", {});
+    if (show->parsed()) return session.run_lab_command("cli_show", {lab_id});
+    return session.run_lab_command("cli_check", {lab_id, submission});
+  }
+  return run_repl(options);
+}
