@@ -24,6 +24,7 @@ ConsumerHandle& check_handle(lua_State* L, int index, const char* function) {
 }
 
 TopicPartition topic_partition_at(lua_State* L, int index, const char* function) {
+  index = lua_absindex(L, index);
   if (lua_type(L, index) != LUA_TTABLE)
     throw LuaArgError(fmt::format("{}: a topic-partition is a table {{topic = \"name\", partition = 0}}, got {}",
                                   function, luaL_typename(L, index)));

@@ -51,7 +51,9 @@ int lua_entry(lua_State* L) {
     } catch (const std::exception& error) {
       message = error.what();
     }
+    luaL_where(L, 1);  // "file:line: " of the Lua code that made the call
     lua_pushlstring(L, message.data(), message.size());
+    lua_concat(L, 2);
   }
   return lua_error(L);  // nothing with a destructor is alive in this frame now
 }
