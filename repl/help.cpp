@@ -7,6 +7,7 @@
 
 #include "base/config.hpp"
 #include "base/suggest.hpp"
+#include "base/text.hpp"
 #include "embedded_lua.hpp"
 #include "lua_support.hpp"
 
@@ -26,28 +27,9 @@ void push_topics(lua_State* L) {
   lua_setfield(L, LUA_REGISTRYINDEX, "klab.help_topics");
 }
 
-std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
-  std::string out, line;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view word = text.substr(start, end - start);
-    if (!line.empty() && line.size() + 1 + word.size() > width) {
-      out += std::string(indent) + line + "\n";
-      line.clear();
-    }
-    if (!line.empty()) line += ' ';
-    line += word;
-    start = end + 1;
-  }
-  if (!line.empty()) out += std::string(indent) + line + "\n";
-  return out;
-}
-
 std::string describe_type(const TypeDoc& type) {
-  std::string out = fmt::format("{} ({})\n{}\nMethods:\n", type.help_topic, type.metatable_name, wrap(type.summary, 76, ""));
-  for (const MethodDoc& method : type.methods) out += "  " + std::string(method.signature) + "\n" + wrap(method.doc, 72, "      ");
+  std::string out = fmt::format("{} ({})\n{}\nMethods:\n", type.help_topic, type.metatable_name, wrap_text(type.summary, 76, ""));
+  for (const MethodDoc& method : type.methods) out += "  " + std::string(method.signature) + "\n" + wrap_text(method.doc, 72, "      ");
   return out;
 }
 
@@ -82,10 +64,10 @@ std::optional<std::string> help_for_word(lua_State* L, const std::string& word) 
   std::string methods;
   for (const TypeDoc* type : bound_types())
     for (const MethodDoc& method : type->methods)
-      if (word == method.name) methods += std::string(method.signature) + "\n" + wrap(method.doc, 72, "    ");
+      if (word == method.name) methods += std::string(method.signature) + "\n" + wrap_text(method.doc, 72, "    ");
   for (const MethodDoc& function : klab_functions())
     if (word == function.name || word == "klab." + std::string(function.name))
-      methods += std::string(function.signature) + "\n" + wrap(function.doc, 72, "    ");
+      methods += std::string(function.signature) + "\n" + wrap_text(function.doc, 72, "    ");
   if (!methods.empty()) return methods;
   return std::nullopt;
 }
@@ -116,7 +98,7 @@ int help_body(lua_State* L) {
     lua_pop(L, 1);
     if (is_klab) {
       text = "klab functions:\n";
-      for (const MethodDoc& function : klab_functions()) text += "  " + std::string(function.signature) + "\n" + wrap(function.doc, 72, "      ");
+      for (const MethodDoc& function : klab_functions()) text += "  " + std::string(function.signature) + "\n" + wrap_text(function.doc, 72, "      ");
     } else {
       text = "help(x): x is a topic name (\"producer\"), a config key (\"linger.ms\") or a klab object (help(cluster)).\n";
     }

@@ -249,9 +249,9 @@ void register_consumer_type(lua_State* L) {
   register_type(L, kConsumerTypeDoc, metamethods);
   // Poll results print as a table with these columns first.
   luaL_newmetatable(L, "klab.ConsumerRecords");
-  const char* fields[] = {"topic", "partition", "offset", "timestamp", "key", "value", "headers"};
-  lua_createtable(L, 7, 0);
-  for (int i = 0; i < 7; ++i) {
+  const char* fields[] = {"topic", "partition", "offset", "timestamp", "key", "value"};
+  lua_createtable(L, 6, 0);
+  for (int i = 0; i < 6; ++i) {
     lua_pushstring(L, fields[i]);
     lua_rawseti(L, -2, i + 1);
   }

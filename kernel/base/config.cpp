@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "base/suggest.hpp"
+#include "base/text.hpp"
 
 namespace klab {
 namespace {
@@ -219,8 +220,8 @@ std::string format_config_value(const ConfigValue& value) {
 }
 
 std::string describe_config(const ConfigDef& def, ConfigScope scope) {
-  std::string out = fmt::format("{}  ({} config, type {})\n\n{}\n\n", def.name, config_scope_name(scope),
-                                config_type_name(def.type), def.doc);
+  std::string out = fmt::format("{}  ({} config, type {})\n\n{}\n", def.name, config_scope_name(scope),
+                                config_type_name(def.type), wrap_text(def.doc, 76));
   std::string default_text = def.default_text.empty() ? format_config_value(def.default_value)
                                                       : std::string(def.default_text);
   out += fmt::format("  Default:      {}\n", default_text);
