@@ -115,6 +115,7 @@ Guided labs mirror real Kafka course exercises.
   lab.list()        the labs                 lab.start(1)   begin lab 1 on a fresh cluster
   lab.status()      steps done so far        lab.check()    check your work
   lab.hint()        a hint for the current step
+  lab.step(2)       show (and move to) step 2   lab.show(1)    the whole text of lab 1
   lab.answer("q1", value)   report an answer a step asks for
 From the shell: klab lab list | klab lab show 1 | klab lab check 1 my_solution.lua
 ]],
