@@ -231,11 +231,7 @@ int new_consumer(lua_State* L) {
   }
   Result<std::unique_ptr<Consumer>> created = Consumer::create(cluster, config);
   if (!created) throw LuaArgError("consumer: " + created.error().message);
-  auto* handle = static_cast<ConsumerHandle*>(lua_newuserdatauv(L, sizeof(ConsumerHandle), 1));
-  new (handle) ConsumerHandle{std::move(created).value(), {}};
-  lua_pushvalue(L, 1);  // the consumer keeps its cluster alive
-  lua_setiuservalue(L, -2, 1);
-  luaL_setmetatable(L, kConsumerType);
+  push_client_handle(L, kConsumerType, ConsumerHandle{std::move(created).value(), {}});
   return 1;
 }
 

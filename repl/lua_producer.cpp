@@ -270,11 +270,7 @@ int new_producer(lua_State* L) {
     if (partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, partitioner_ref);
     throw LuaArgError("producer: " + created.error().message);
   }
-  auto* handle = static_cast<ProducerHandle*>(lua_newuserdatauv(L, sizeof(ProducerHandle), 1));
-  new (handle) ProducerHandle{std::move(created).value(), partitioner_ref};
-  lua_pushvalue(L, 1);  // the producer keeps its cluster alive
-  lua_setiuservalue(L, -2, 1);
-  luaL_setmetatable(L, kProducerType);
+  push_client_handle(L, kProducerType, ProducerHandle{std::move(created).value(), partitioner_ref});
   return 1;
 }
 

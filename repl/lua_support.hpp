@@ -82,6 +82,18 @@ int push_kafka_error(lua_State* L, const Error& error);
 // Registers the klab.Error metatable (tostring: "NAME: message").
 void register_error_type(lua_State* L);
 
+// Pushes a new userdata holding `handle` with metatable `type`; the cluster at stack index 1 is
+// kept in its first user value, so a client never outlives the cluster it points into.
+template <class Handle>
+Handle& push_client_handle(lua_State* L, const char* type, Handle&& handle) {
+  auto* slot = static_cast<Handle*>(lua_newuserdatauv(L, sizeof(Handle), 1));
+  new (slot) Handle(std::move(handle));
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, -2, 1);
+  luaL_setmetatable(L, type);
+  return *slot;
+}
+
 // Every bound type's docs, for help() and completion.
 std::span<const TypeDoc* const> bound_types();
 

@@ -36,13 +36,14 @@ void produce(Cluster& cluster, int64_t count, bool keyed) {
   producer->flush();
 }
 
-void BM_ProduceUnkeyedOnePartition(benchmark::State& state) {
+// records_per_iteration() records of 100 bytes into a fresh topic of `partitions` partitions.
+void BM_Produce(benchmark::State& state, int32_t partitions, bool keyed) {
   const int64_t count = klab_bench::records_per_iteration();
   for (auto _ : state) {
     state.PauseTiming();
-    auto cluster = make_cluster(1);
+    auto cluster = make_cluster(partitions);
     state.ResumeTiming();
-    produce(*cluster, count, false);
+    produce(*cluster, count, keyed);
     state.PauseTiming();
     cluster.reset();
     state.ResumeTiming();
@@ -50,23 +51,8 @@ void BM_ProduceUnkeyedOnePartition(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * count);
   state.SetBytesProcessed(state.iterations() * count * 100);
 }
-BENCHMARK(BM_ProduceUnkeyedOnePartition)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-void BM_ProduceKeyedTwelvePartitions(benchmark::State& state) {
-  const int64_t count = klab_bench::records_per_iteration();
-  for (auto _ : state) {
-    state.PauseTiming();
-    auto cluster = make_cluster(12);
-    state.ResumeTiming();
-    produce(*cluster, count, true);
-    state.PauseTiming();
-    cluster.reset();
-    state.ResumeTiming();
-  }
-  state.SetItemsProcessed(state.iterations() * count);
-  state.SetBytesProcessed(state.iterations() * count * 100);
-}
-BENCHMARK(BM_ProduceKeyedTwelvePartitions)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Produce, unkeyed_one_partition, 1, false)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Produce, keyed_twelve_partitions, 12, true)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ConsumerPoll(benchmark::State& state) {
   const int64_t count = klab_bench::records_per_iteration();
