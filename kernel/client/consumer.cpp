@@ -123,10 +123,13 @@ bool Consumer::has_data() const {
 }
 
 Status Consumer::collect(std::vector<ConsumerRecord>& out) {
+  // As Kafka's updateFetchPositions: every position is settled before anything is read, so a
+  // partition without a valid position fails the poll without consuming from the others.
+  for (Assigned& state : states_)
+    if (Status resolved = resolve_position(state); !resolved) return resolved;
   const std::size_t count = states_.size();
   for (std::size_t i = 0; i < count && static_cast<int64_t>(out.size()) < max_poll_records_; ++i) {
     Assigned& state = states_[(next_start_ + i) % count];
-    if (Status resolved = resolve_position(state); !resolved) return resolved;
     const Partition* partition = find_partition(state.partition);
     const Topic* topic = cluster_.find_topic(state.partition.topic);
     int64_t next = *state.position;

@@ -87,7 +87,7 @@ Result<int32_t> Producer::send(const ProducerRecord& record, SendCallback callba
                                                    size(record.value), std::move(callback)});
   }
   if (appended.new_batch_created) wake_sender_at(batch->created_ms + linger_ms_);
-  if (batch->is_full() || batch->closed) wake_sender_at(cluster_.now());
+  if (appended.batch_is_full) wake_sender_at(cluster_.now());
   return batch->partition;
 }
 
@@ -105,6 +105,12 @@ void Producer::wake_sender_at(TimeMs when) {
 
 void Producer::run_sender() {
   const TimeMs now = cluster_.now();
+  for (ProducerBatch* orphan : accumulator_.take_orphans(cluster_)) {
+    ++in_flight_batches_;  // complete() counts it out
+    complete(orphan, make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+                                fmt::format("Partition {} of topic '{}' no longer exists.", orphan->partition,
+                                            orphan->topic)));
+  }
   auto requests = accumulator_.drain(cluster_, now, max_request_size_);
   for (auto& [leader, batches] : requests) send_request(leader, std::move(batches));
   if (accumulator_.has_sendable(now)) wake_sender_at(now);

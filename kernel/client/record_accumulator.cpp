@@ -22,6 +22,15 @@ void RecordAccumulator::release(ProducerBatch* batch) {
   free_batches_.push_back(batch);
 }
 
+bool RecordAccumulator::completed_held_back_switch(const Topic& topic, Rng& rng, TopicQueues& queues,
+                                                   const std::deque<ProducerBatch*>& queue, int32_t partition) {
+  if (!all_batches_full(queue)) return false;
+  queues.built_in.on_append(topic, rng, 0, true);
+  return queues.built_in.current_partition(topic, rng) != partition;
+}
+
+// Mirrors Kafka 3.7's RecordAccumulator.append: try the open batch, else start a new one; keyless
+// records re-check the sticky partition before each attempt and report the bytes they added.
 AppendResult RecordAccumulator::append(const Topic& topic, int32_t partition, const RecordInput& record, TimeMs now,
                                        Rng& rng, bool abort_on_new_batch) {
   auto topic_it = topics_.find(topic.name);
@@ -31,37 +40,43 @@ AppendResult RecordAccumulator::append(const Topic& topic, int32_t partition, co
                    .first;
   TopicQueues& queues = topic_it->second;
   const bool sticky = partition == kUnknownPartition;
-  const int32_t effective = sticky ? queues.built_in.current_partition(topic, rng) : partition;
-  std::deque<ProducerBatch*>& queue = queues.by_partition[effective];
+  while (true) {
+    const int32_t effective = sticky ? queues.built_in.current_partition(topic, rng) : partition;
+    std::deque<ProducerBatch*>& queue = queues.by_partition[effective];
+    if (sticky && completed_held_back_switch(topic, rng, queues, queue, effective)) continue;
 
-  AppendResult result;
-  if (!queue.empty() && !queue.back()->closed) {
-    ProducerBatch* last = queue.back();
-    if (last->builder.has_room_for(record)) {
-      int32_t grown = last->builder.append(record);
-      if (sticky) queues.built_in.on_append(topic, rng, grown, last->is_full());
-      result.batch = last;
-      result.record_index = last->builder.record_count() - 1;
+    AppendResult result;
+    if (!queue.empty() && !queue.back()->closed) {
+      ProducerBatch* last = queue.back();
+      if (last->builder.has_room_for(record)) {
+        int32_t grown = last->builder.append(record);
+        if (sticky) queues.built_in.on_append(topic, rng, grown, all_batches_full(queue));
+        result.batch = last;
+        result.record_index = last->builder.record_count() - 1;
+        result.batch_is_full = queue.size() > 1 || last->is_full();
+        return result;
+      }
+      last->closed = true;  // Kafka closes a batch for appends once a record did not fit
+    }
+    if (abort_on_new_batch) {
+      result.abort_for_new_batch = true;
       return result;
     }
-    last->closed = true;  // Kafka closes a batch for appends once a record did not fit
-  }
-  if (abort_on_new_batch) {
-    result.abort_for_new_batch = true;
+    if (sticky && completed_held_back_switch(topic, rng, queues, queue, effective)) continue;
+    ProducerBatch* batch = new_batch();
+    batch->topic = topic.name;
+    batch->partition = effective;
+    batch->created_ms = now;
+    batch->builder.reset(std::max(batch_size_, record_size_upper_bound(record)));
+    int32_t grown = batch->builder.append(record);
+    queue.push_back(batch);
+    if (sticky) queues.built_in.on_append(topic, rng, grown, all_batches_full(queue));
+    result.batch = batch;
+    result.new_batch_created = true;
+    result.record_index = 0;
+    result.batch_is_full = queue.size() > 1 || batch->is_full();
     return result;
   }
-  ProducerBatch* batch = new_batch();
-  batch->topic = topic.name;
-  batch->partition = effective;
-  batch->created_ms = now;
-  batch->builder.reset(std::max(batch_size_, record_size_upper_bound(record)));
-  int32_t grown = batch->builder.append(record);
-  queue.push_back(batch);
-  if (sticky) queues.built_in.on_append(topic, rng, grown, true);
-  result.batch = batch;
-  result.new_batch_created = true;
-  result.record_index = 0;
-  return result;
 }
 
 bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs now) const {
@@ -146,16 +161,17 @@ std::size_t RecordAccumulator::queued_batches() const {
   return count;
 }
 
-std::vector<ProducerBatch*> RecordAccumulator::take_batches_of(const std::string& topic) {
-  std::vector<ProducerBatch*> taken;
-  auto it = topics_.find(topic);
-  if (it == topics_.end()) return taken;
-  for (auto& [partition, queue] : it->second.by_partition) {
-    taken.insert(taken.end(), queue.begin(), queue.end());
-    queue.clear();
+std::vector<ProducerBatch*> RecordAccumulator::take_orphans(const Cluster& cluster) {
+  std::vector<ProducerBatch*> orphans;
+  for (auto& [name, queues] : topics_) {
+    const Topic* topic = cluster.find_topic(name);
+    for (auto& [partition, queue] : queues.by_partition) {
+      if (topic && partition < topic->partition_count()) continue;
+      orphans.insert(orphans.end(), queue.begin(), queue.end());
+      queue.clear();
+    }
   }
-  topics_.erase(it);
-  return taken;
+  return orphans;
 }
 
 }  // namespace klab

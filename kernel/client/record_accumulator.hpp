@@ -45,6 +45,7 @@ constexpr int32_t kUnknownPartition = -1;
 struct AppendResult {
   bool abort_for_new_batch = false;  // a partitioner class must be asked again (Kafka 3.7 behaviour)
   bool new_batch_created = false;
+  bool batch_is_full = false;  // the partition has a batch ready to go: wake the sender now
   ProducerBatch* batch = nullptr;
   int32_t record_index = 0;
 };
@@ -66,8 +67,9 @@ class RecordAccumulator {
   void release(ProducerBatch* batch);  // back to the pool once its request completed
   void set_flushing(bool flushing) { flushing_ = flushing; }
   std::size_t queued_batches() const;
-  // Fails every queued batch of a topic that no longer exists.
-  std::vector<ProducerBatch*> take_batches_of(const std::string& topic);
+  // Takes every queued batch whose topic or partition no longer exists (deleted, or recreated
+  // smaller); the producer fails them, as Kafka's producer eventually does.
+  std::vector<ProducerBatch*> take_orphans(const Cluster& cluster);
 
  private:
   struct TopicQueues {
@@ -75,6 +77,12 @@ class RecordAccumulator {
     BuiltInPartitioner built_in;
   };
   bool sendable(const std::deque<ProducerBatch*>& queue, TimeMs now) const;
+  static bool all_batches_full(const std::deque<ProducerBatch*>& queue) {
+    return queue.empty() || queue.back()->is_full();
+  }
+  // Kafka's partitionChanged(): a switch held back while the last batch was open happens once it is full.
+  static bool completed_held_back_switch(const Topic& topic, Rng& rng, TopicQueues& queues,
+                                         const std::deque<ProducerBatch*>& queue, int32_t partition);
   ProducerBatch* new_batch();
   void update_load_stats(const Topic& topic, TopicQueues& queues);
 

@@ -78,11 +78,16 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
       return make_error(ErrorCode::INVALID_TOPIC_EXCEPTION,
                         fmt::format("Topic '{}' collides with existing topic: {}", name, existing));
   }
-  const int32_t partitions = spec.partitions.value_or(static_cast<int32_t>(broker_config_.get_long("num.partitions")));
+  // As in CreateTopics, -1 (or no value) asks for the broker default.
+  const int32_t partitions = spec.partitions.value_or(-1) == -1
+                                 ? static_cast<int32_t>(broker_config_.get_long("num.partitions"))
+                                 : *spec.partitions;
   if (partitions <= 0)
     return make_error(ErrorCode::INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
   const int32_t replication_factor =
-      spec.replication_factor.value_or(static_cast<int32_t>(broker_config_.get_long("default.replication.factor")));
+      spec.replication_factor.value_or(-1) == -1
+          ? static_cast<int32_t>(broker_config_.get_long("default.replication.factor"))
+          : *spec.replication_factor;
   if (replication_factor <= 0)
     return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
                       "Replication factor must be larger than 0, or -1 to use the default value.");
@@ -127,7 +132,9 @@ Status Cluster::create_partitions(const std::string& name, int32_t total_count) 
   Topic* topic = find_topic(name);
   if (!topic) return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("Topic '{}' does not exist.", name));
   const int32_t current = topic->partition_count();
-  if (total_count <= current)
+  if (total_count == current)
+    return make_error(ErrorCode::INVALID_PARTITIONS, fmt::format("Topic already has {} partition(s).", current));
+  if (total_count < current)
     return make_error(ErrorCode::INVALID_PARTITIONS,
                       fmt::format("The topic {} currently has {} partition(s); {} would not be an increase.", name,
                                   current, total_count));
