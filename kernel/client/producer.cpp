@@ -56,7 +56,7 @@ Result<int32_t> Producer::choose_partition(const Topic& topic, const ProducerRec
 }
 
 Result<int32_t> Producer::send(const ProducerRecord& record, SendCallback callback) {
-  Result<Topic*> found = cluster_.topic_for_produce(std::string(record.topic));
+  Result<Topic*> found = cluster_.topic_for_produce(record.topic);
   if (!found) return found.error();
   Topic& topic = **found;
   RecordInput input{record.key, record.value, record.headers.data(), record.headers.size(),

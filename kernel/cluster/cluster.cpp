@@ -188,7 +188,7 @@ Result<TopicDescription> Cluster::describe_topic(const std::string& name) const 
   return description;
 }
 
-Result<Topic*> Cluster::topic_for_produce(const std::string& name) {
+Result<Topic*> Cluster::topic_for_produce(std::string_view name) {
   if (Topic* topic = find_topic(name)) return topic;
   if (Status valid = validate_topic_name(name); !valid) return valid.error();
   if (!broker_config_.get_bool("auto.create.topics.enable"))
@@ -197,7 +197,7 @@ Result<Topic*> Cluster::topic_for_produce(const std::string& name) {
                                   "keeps asking for metadata and fails after max.block.ms with \"Topic {} not "
                                   "present in metadata after 60000 ms.\")",
                                   name, name));
-  Result<CreateTopicResult> created = create_topic(name, TopicSpec{});
+  Result<CreateTopicResult> created = create_topic(std::string(name), TopicSpec{});
   if (!created) return created.error();
   return find_topic(name);
 }

@@ -64,7 +64,7 @@ class Cluster {
   Topic* find_topic(std::string_view name);
   const Topic* find_topic(std::string_view name) const;
   // The topic a client produces to, created on first use when auto.create.topics.enable allows.
-  Result<Topic*> topic_for_produce(const std::string& name);
+  Result<Topic*> topic_for_produce(std::string_view name);
   // Bumped whenever topics or partition counts change, so clients can cache lookups.
   uint64_t metadata_version() const { return metadata_version_; }
 
