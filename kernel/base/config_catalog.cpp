@@ -39,6 +39,18 @@ ConfigCatalog make_broker_catalog() {
       {"message.max.bytes", ConfigType::Int, int64_t{1048588}, 0, {}, {},
        "Broker default for the topic config max.message.bytes: the largest record batch the broker "
        "accepts."},
+      {"min.insync.replicas", ConfigType::Int, int64_t{1}, 1, {}, {},
+       "Broker default for the topic config min.insync.replicas."},
+      {"unclean.leader.election.enable", ConfigType::Boolean, false, {}, {}, {},
+       "Broker default for the topic config unclean.leader.election.enable."},
+      {"replica.lag.time.max.ms", ConfigType::Long, int64_t{30000}, 0, {}, {},
+       "A follower that has not caught up with the leader's log end for this long is removed from the "
+       "ISR (in-sync replicas). The leader checks every half of this interval, so a lagging follower "
+       "leaves the ISR between 1x and 1.5x this time after it last caught up. It rejoins once it has "
+       "caught up to the high watermark. Default 30000 since Kafka 2.5 (10000 before)."},
+      {"replica.fetch.wait.max.ms", ConfigType::Int, int64_t{500}, 0, {}, {},
+       "How long a follower's fetch request may wait at the leader for new data before it is answered "
+       "empty."},
   });
 }
 
@@ -64,6 +76,18 @@ ConfigCatalog make_topic_catalog() {
        "The largest record batch (after compression) the topic accepts; a larger one is refused with "
        "MESSAGE_TOO_LARGE.",
        "message.max.bytes"},
+      {"min.insync.replicas", ConfigType::Int, int64_t{1}, 1, {}, {},
+       "With acks=all, the fewest in-sync replicas (leader included) a write needs. With fewer, the "
+       "leader refuses the write with NOT_ENOUGH_REPLICAS before appending it, and (Kafka 3.7) the high "
+       "watermark stops advancing. Since Kafka 3.7 the minimum is capped at the partition's replica count, "
+       "so a value above the replication factor behaves like the replication factor. acks=0 and acks=1 "
+       "ignore it.",
+       "min.insync.replicas"},
+      {"unclean.leader.election.enable", ConfigType::Boolean, false, {}, {}, {},
+       "When the leader fails and no in-sync replica is alive, may an out-of-sync replica become "
+       "leader? true keeps the partition available but loses the records that replica never got; "
+       "false (the default since 0.11) keeps the partition offline until an in-sync replica returns.",
+       "unclean.leader.election.enable"},
   });
 }
 
@@ -85,6 +109,20 @@ ConfigCatalog make_producer_catalog() {
        "at the cost of latency: a synchronous send waits linger.ms before it leaves."},
       {"client.id", ConfigType::String, string(""), {}, {}, {},
        "A name for this client, shown in logs, metrics and quotas. Default: producer-N."},
+      {"request.timeout.ms", ConfigType::Int, int64_t{30000}, 0, {}, {},
+       "How long the producer waits for the answer to a produce request. With acks=all the leader holds "
+       "the request until the in-sync replicas have the records; past this time the attempt fails with "
+       "REQUEST_TIMED_OUT and is retried if delivery.timeout.ms allows."},
+      {"retries", ConfigType::Int, int64_t{2147483647}, 0, {}, {},
+       "How many times a batch that failed with a retriable error (NOT_ENOUGH_REPLICAS, "
+       "NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT, ...) is sent again. The default retries until "
+       "delivery.timeout.ms runs out. Retries without idempotence can duplicate or reorder records."},
+      {"retry.backoff.ms", ConfigType::Long, int64_t{100}, 0, {}, {},
+       "How long the producer waits before retrying a failed batch."},
+      {"delivery.timeout.ms", ConfigType::Int, int64_t{120000}, 0, {}, {},
+       "The upper bound on the time between send() and its outcome: waiting in a batch, every attempt and "
+       "every backoff together. A record still not acknowledged then fails (the last error, or "
+       "REQUEST_TIMED_OUT when it never left). Must be at least linger.ms + request.timeout.ms."},
       {"max.request.size", ConfigType::Int, int64_t{1048576}, 0, {}, {},
        "The largest request the producer sends, which also caps the size of a single record; a larger "
        "record fails with MESSAGE_TOO_LARGE before it leaves the producer."},

@@ -79,7 +79,7 @@ Status Consumer::resolve_position(Assigned& state) {
   if (!partition)
     return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
                       fmt::format("Partition {} no longer exists.", state.partition.to_string()));
-  const PartitionLog& log = partition->log;
+  const PartitionLog& log = partition->log();
   Reset reset = state.pending_reset;
   const std::string& policy = config_.get_string("auto.offset.reset");
   const Reset by_policy = policy == "earliest" ? Reset::Earliest : policy == "latest" ? Reset::Latest : Reset::None;
@@ -133,7 +133,7 @@ Status Consumer::collect(std::vector<ConsumerRecord>& out) {
     const Partition* partition = find_partition(state.partition);
     const Topic* topic = cluster_.find_topic(state.partition.topic);
     int64_t next = *state.position;
-    partition->log.read(next, partition->high_watermark(), [&](const RecordView& record) {
+    partition->log().read(next, partition->high_watermark(), [&](const RecordView& record) {
       out.push_back(ConsumerRecord{topic->name, state.partition.partition, record.offset, record.timestamp,
                                    record.timestamp_type, record.key, record.value, record.headers});
       next = record.offset + 1;

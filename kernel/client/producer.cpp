@@ -8,6 +8,14 @@ Result<std::unique_ptr<Producer>> Producer::create(Cluster& cluster, const Confi
                                                    CustomPartitioner custom_partitioner) {
   ConfigSet set(producer_config_catalog());
   if (Status status = set.set_all(config); !status) return status.error();
+  // As KafkaProducer: an explicit delivery.timeout.ms must cover linger.ms + request.timeout.ms.
+  const int64_t floor_ms = set.get_long("linger.ms") + set.get_long("request.timeout.ms");
+  if (set.is_set("delivery.timeout.ms") && set.get_long("delivery.timeout.ms") < floor_ms)
+    return make_error(ErrorCode::INVALID_CONFIG,
+                      fmt::format("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms "
+                                  "({} < {})", set.get_long("delivery.timeout.ms"), floor_ms));
+  if (!set.is_set("delivery.timeout.ms") && set.get_long("delivery.timeout.ms") < floor_ms)
+    (void)set.set("delivery.timeout.ms", ConfigInput(floor_ms));
   return std::unique_ptr<Producer>(new Producer(cluster, std::move(set), std::move(custom_partitioner)));
 }
 
@@ -18,6 +26,10 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
       acks_(config_.get_string("acks") == "all" ? -1 : std::stoi(config_.get_string("acks"))),
       linger_ms_(config_.get_long("linger.ms")),
       max_request_size_(config_.get_long("max.request.size")),
+      request_timeout_ms_(config_.get_long("request.timeout.ms")),
+      retries_(config_.get_long("retries")),
+      retry_backoff_ms_(config_.get_long("retry.backoff.ms")),
+      delivery_timeout_ms_(config_.get_long("delivery.timeout.ms")),
       ignore_keys_(config_.get_bool("partitioner.ignore.keys")),
       accumulator_(static_cast<int32_t>(config_.get_long("batch.size")), linger_ms_,
                    config_.get_bool("partitioner.adaptive.partitioning.enable")),
@@ -111,14 +123,23 @@ void Producer::run_sender() {
                                 fmt::format("Partition {} of topic '{}' no longer exists.", orphan->partition,
                                             orphan->topic)));
   }
+  for (ProducerBatch* expired : accumulator_.take_expired(now, delivery_timeout_ms_)) {
+    ++in_flight_batches_;
+    complete(expired, make_error(ErrorCode::REQUEST_TIMED_OUT,
+                                 fmt::format("Expiring {} record(s) for {}-{}: {} ms has passed since batch creation "
+                                             "(delivery.timeout.ms)",
+                                             expired->builder.record_count(), expired->topic, expired->partition,
+                                             now - expired->created_ms)));
+  }
   auto requests = accumulator_.drain(cluster_, now, max_request_size_);
   for (auto& [leader, batches] : requests) send_request(leader, std::move(batches));
-  if (accumulator_.has_sendable(now)) wake_sender_at(now);
-  else if (auto deadline = accumulator_.next_linger_deadline()) wake_sender_at(std::max(*deadline, now));
+  if (accumulator_.has_sendable(cluster_, now)) wake_sender_at(now);
+  else if (auto next = accumulator_.next_wakeup(now, delivery_timeout_ms_)) wake_sender_at(*next);
 }
 
-void Producer::send_request(BrokerId /*leader*/, std::vector<ProducerBatch*> batches) {
+void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches) {
   in_flight_batches_ += batches.size();
+  for (ProducerBatch* batch : batches) ++batch->attempts;
   const int64_t latency = cluster_.network_latency_ms();
   std::weak_ptr<bool> alive = alive_;
   Cluster* cluster = &cluster_;
@@ -133,27 +154,76 @@ void Producer::send_request(BrokerId /*leader*/, std::vector<ProducerBatch*> bat
     }
     cluster_.scheduler().schedule_after(latency, [cluster, topics = std::move(topics), copies = std::move(copies)] {
       for (std::size_t i = 0; i < copies.size(); ++i)
-        if (Topic* topic = cluster->find_topic(topics[i])) (void)cluster->append(*topic, copies[i].first, copies[i].second);
+        if (Topic* topic = cluster->find_topic(topics[i])) (void)cluster->append(*topic, copies[i].first, copies[i].second, 0);
     });
     return;
   }
-  cluster_.scheduler().schedule_after(latency, [this, alive, cluster, latency, batches = std::move(batches)] {
+  const TimeMs sent_at = cluster_.now();
+  cluster_.scheduler().schedule_after(latency, [this, alive, cluster, latency, leader, sent_at, batches = std::move(batches)] {
     if (alive.expired() || !*alive.lock()) return;
-    auto outcomes = std::make_shared<std::vector<Result<AppendInfo>>>();
-    for (ProducerBatch* batch : batches) {
+    // One outcome per batch; the response leaves when the last acks=all wait is over.
+    struct Request {
+      std::vector<ProducerBatch*> batches;
+      std::vector<Result<AppendInfo>> outcomes;
+      std::size_t waiting = 0;
+    };
+    // `waiting` starts at one for this loop itself, so an acks=all wait that is satisfied at once
+    // cannot send the response before every batch has been appended.
+    auto request = std::make_shared<Request>(Request{batches, {}, 1});
+    auto respond = [this, alive, cluster, latency, request] {
+      cluster->scheduler().schedule_after(latency, [this, alive, request] {
+        if (alive.expired() || !*alive.lock()) return;
+        for (std::size_t i = 0; i < request->batches.size(); ++i) finish(request->batches[i], request->outcomes[i]);
+      });
+    };
+    if (!cluster->broker_alive(leader)) {
+      // The leader is down: nothing answers, and the attempt times out.
+      cluster->scheduler().schedule_at(sent_at + request_timeout_ms_, [this, alive, request] {
+        if (alive.expired() || !*alive.lock()) return;
+        Error timed_out{ErrorCode::REQUEST_TIMED_OUT, "No answer from the leader within request.timeout.ms."};
+        for (ProducerBatch* batch : request->batches) finish(batch, timed_out);
+      });
+      return;
+    }
+    for (std::size_t i = 0; i < request->batches.size(); ++i) {
+      ProducerBatch* batch = request->batches[i];
       Topic* topic = cluster->find_topic(batch->topic);
       if (!topic) {
-        outcomes->push_back(make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
-                                       fmt::format("Topic '{}' was deleted before the batch arrived.", batch->topic)));
+        request->outcomes.push_back(make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+                                               fmt::format("Topic '{}' was deleted before the batch arrived.", batch->topic)));
         continue;
       }
-      outcomes->push_back(cluster->append(*topic, batch->partition, batch->builder.finish()));
+      if (batch->partition >= topic->partition_count() ||
+          topic->partitions[static_cast<std::size_t>(batch->partition)]->leader != leader) {
+        request->outcomes.push_back(make_error(ErrorCode::NOT_LEADER_OR_FOLLOWER,
+                                               fmt::format("Broker {} is not the leader of {}-{} any more.", leader,
+                                                           batch->topic, batch->partition)));
+        continue;
+      }
+      request->outcomes.push_back(cluster->append(*topic, batch->partition, batch->builder.finish(), acks_));
+      if (acks_ != -1 || !request->outcomes.back().ok()) continue;
+      ++request->waiting;
+      const int64_t wait_for = request->outcomes.back()->last_offset + 1;
+      cluster->await_high_watermark(batch->topic, batch->partition, wait_for, request_timeout_ms_,
+                                    [request, i, respond](const Error* error) {
+                                      if (error) request->outcomes[i] = *error;
+                                      if (--request->waiting == 0) respond();
+                                    });
     }
-    cluster->scheduler().schedule_after(latency, [this, alive, batches, outcomes] {
-      if (alive.expired() || !*alive.lock()) return;
-      for (std::size_t i = 0; i < batches.size(); ++i) complete(batches[i], (*outcomes)[i]);
-    });
+    if (--request->waiting == 0) respond();
   });
+}
+
+void Producer::finish(ProducerBatch* batch, const Result<AppendInfo>& outcome) {
+  const TimeMs now = cluster_.now();
+  if (!outcome && outcome.error().retriable() && batch->attempts <= retries_ &&
+      now + retry_backoff_ms_ - batch->created_ms < delivery_timeout_ms_) {
+    --in_flight_batches_;
+    accumulator_.reenqueue(batch, now + retry_backoff_ms_);
+    wake_sender_at(now + retry_backoff_ms_);
+    return;
+  }
+  complete(batch, outcome);
 }
 
 void Producer::complete(ProducerBatch* batch, const Result<AppendInfo>& outcome) {

@@ -48,6 +48,8 @@ class Producer {
   void wake_sender_at(TimeMs when);
   void run_sender();
   void send_request(BrokerId leader, std::vector<ProducerBatch*> batches);
+  // An attempt's outcome: retried when retriable and retries and delivery.timeout.ms allow, else final.
+  void finish(ProducerBatch* batch, const Result<AppendInfo>& outcome);
   void complete(ProducerBatch* batch, const Result<AppendInfo>& outcome);
 
   Cluster& cluster_;
@@ -56,6 +58,10 @@ class Producer {
   int32_t acks_;
   int64_t linger_ms_;
   int64_t max_request_size_;
+  int64_t request_timeout_ms_;
+  int64_t retries_;
+  int64_t retry_backoff_ms_;
+  int64_t delivery_timeout_ms_;
   bool ignore_keys_;
   RecordAccumulator accumulator_;
   CustomPartitioner custom_partitioner_;

@@ -19,6 +19,8 @@ ProducerBatch* RecordAccumulator::new_batch() {
 void RecordAccumulator::release(ProducerBatch* batch) {
   batch->waiters.clear();
   batch->closed = false;
+  batch->attempts = 0;
+  batch->retry_at = 0;
   free_batches_.push_back(batch);
 }
 
@@ -82,25 +84,55 @@ AppendResult RecordAccumulator::append(const Topic& topic, int32_t partition, co
 bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs now) const {
   if (queue.empty()) return false;
   const ProducerBatch* first = queue.front();
+  if (first->retry_at > now) return false;
   return flushing_ || queue.size() > 1 || first->is_full() || now - first->created_ms >= linger_ms_;
 }
 
-bool RecordAccumulator::has_sendable(TimeMs now) const {
-  for (const auto& [name, queues] : topics_)
+bool RecordAccumulator::has_sendable(const Cluster& cluster, TimeMs now) const {
+  for (const auto& [name, queues] : topics_) {
+    const Topic* topic = cluster.find_topic(name);
+    if (!topic) continue;
     for (const auto& [partition, queue] : queues.by_partition)
-      if (sendable(queue, now)) return true;
+      if (partition < topic->partition_count() && topic->partitions[static_cast<std::size_t>(partition)]->online() &&
+          sendable(queue, now))
+        return true;
+  }
   return false;
 }
 
-std::optional<TimeMs> RecordAccumulator::next_linger_deadline() const {
+std::optional<TimeMs> RecordAccumulator::next_wakeup(TimeMs now, int64_t delivery_timeout_ms) const {
   std::optional<TimeMs> earliest;
+  auto consider = [&](TimeMs when) {  // what is due already is has_sendable's business
+    if (when > now && (!earliest || when < *earliest)) earliest = when;
+  };
   for (const auto& [name, queues] : topics_)
-    for (const auto& [partition, queue] : queues.by_partition)
-      if (!queue.empty()) {
-        TimeMs deadline = queue.front()->created_ms + linger_ms_;
-        if (!earliest || deadline < *earliest) earliest = deadline;
-      }
+    for (const auto& [partition, queue] : queues.by_partition) {
+      if (queue.empty()) continue;
+      consider(std::max(queue.front()->created_ms + linger_ms_, queue.front()->retry_at));
+      for (const ProducerBatch* batch : queue) consider(batch->created_ms + delivery_timeout_ms);
+    }
   return earliest;
+}
+
+void RecordAccumulator::reenqueue(ProducerBatch* batch, TimeMs retry_at) {
+  batch->retry_at = retry_at;
+  batch->closed = true;
+  topics_.at(batch->topic).by_partition[batch->partition].push_front(batch);
+}
+
+std::vector<ProducerBatch*> RecordAccumulator::take_expired(TimeMs now, int64_t delivery_timeout_ms) {
+  std::vector<ProducerBatch*> expired;
+  for (auto& [name, queues] : topics_)
+    for (auto& [partition, queue] : queues.by_partition)
+      for (auto it = queue.begin(); it != queue.end();) {
+        if (now - (*it)->created_ms < delivery_timeout_ms) {
+          ++it;
+          continue;
+        }
+        expired.push_back(*it);
+        it = queue.erase(it);
+      }
+  return expired;
 }
 
 void RecordAccumulator::update_load_stats(const Topic& topic, TopicQueues& queues) {
@@ -143,6 +175,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
       BrokerId leader = topic->partitions[static_cast<std::size_t>(partition)]->leader;
       if (!ready_leaders.count(leader)) continue;
       ProducerBatch* batch = queue.front();
+      if (batch->retry_at > now) continue;
       int64_t& bytes = request_bytes[leader];
       if (bytes > 0 && bytes + batch->builder.size_bytes() > max_request_size) continue;
       bytes += batch->builder.size_bytes();

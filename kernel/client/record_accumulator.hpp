@@ -35,6 +35,8 @@ struct ProducerBatch {
   RecordBatchBuilder builder;
   TimeMs created_ms = 0;
   bool closed = false;  // no more appends: it was full or is being sent
+  int32_t attempts = 0;  // produce requests that carried it
+  TimeMs retry_at = 0;   // a retried batch waits retry.backoff.ms
   std::vector<Waiter> waiters;
 
   bool is_full() const { return closed || builder.is_full(); }
@@ -61,9 +63,14 @@ class RecordAccumulator {
   // Takes the batches to send now, grouped by leader broker (in broker id order). Also refreshes the
   // built-in partitioners' load statistics, as Kafka's ready() does.
   std::map<BrokerId, std::vector<ProducerBatch*>> drain(Cluster& cluster, TimeMs now, int64_t max_request_size);
-  // The earliest time a queued batch becomes sendable by linger, if any batch waits.
-  std::optional<TimeMs> next_linger_deadline() const;
-  bool has_sendable(TimeMs now) const;
+  // The earliest time something queued needs the sender: linger or retry backoff ending, or
+  // delivery.timeout.ms expiring.
+  std::optional<TimeMs> next_wakeup(TimeMs now, int64_t delivery_timeout_ms) const;
+  bool has_sendable(const Cluster& cluster, TimeMs now) const;
+  // Puts a batch back at the head of its partition's queue, sendable again at retry_at.
+  void reenqueue(ProducerBatch* batch, TimeMs retry_at);
+  // Takes queued batches created delivery.timeout.ms ago or earlier.
+  std::vector<ProducerBatch*> take_expired(TimeMs now, int64_t delivery_timeout_ms);
   void release(ProducerBatch* batch);  // back to the pool once its request completed
   void set_flushing(bool flushing) { flushing_ = flushing; }
   std::size_t queued_batches() const;

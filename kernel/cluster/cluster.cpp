@@ -21,7 +21,27 @@ Result<std::unique_ptr<Cluster>> Cluster::create(const ClusterOptions& options) 
 
 Cluster::Cluster(const ClusterOptions& options)
     : seed_(options.seed), rng_(options.seed), network_latency_ms_(options.network_latency_ms) {
-  for (int32_t id = 1; id <= options.brokers; ++id) broker_ids_.push_back(id);
+  for (int32_t id = 1; id <= options.brokers; ++id) {
+    broker_ids_.push_back(id);
+    brokers_.push_back(Broker{id, true});
+  }
+  choose_controller();
+}
+
+int64_t Cluster::topic_config_long(const Topic& topic, std::string_view name) const {
+  ConfigSource source;
+  return std::get<int64_t>(effective_topic_config(topic, *topic_config_catalog().find(name), source));
+}
+
+bool Cluster::topic_config_bool(const Topic& topic, std::string_view name) const {
+  ConfigSource source;
+  return std::get<bool>(effective_topic_config(topic, *topic_config_catalog().find(name), source));
+}
+
+void Cluster::record_event(std::string kind, const Topic* topic, int32_t partition, BrokerId broker,
+                           std::string description) {
+  events_.push_back(ClusterEvent{now(), std::move(kind), topic ? topic->name : std::string(), partition, broker,
+                                 std::move(description)});
 }
 
 Topic* Cluster::find_topic(std::string_view name) {
@@ -69,6 +89,24 @@ LogConfig Cluster::log_config_for(const Topic& topic) const {
   return config;
 }
 
+namespace {
+
+// A new partition with one empty replica per assigned broker; the first live one leads.
+std::unique_ptr<Partition> make_partition(int32_t id, std::vector<BrokerId> replicas, const LogConfig& config,
+                                          TimeMs now) {
+  auto partition = std::make_unique<Partition>();
+  partition->id = id;
+  partition->replicas = std::move(replicas);
+  for (BrokerId broker : partition->replicas) {
+    auto copy = std::make_unique<Replica>(broker, PartitionLog(config, now));
+    copy->last_caught_up_ms = now;
+    partition->copies.push_back(std::move(copy));
+  }
+  return partition;
+}
+
+}  // namespace
+
 Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const TopicSpec& spec) {
   if (Status valid = validate_topic_name(name); !valid) return valid.error();
   if (topics_.count(name))
@@ -91,7 +129,10 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
   if (replication_factor <= 0)
     return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
                       "Replication factor must be larger than 0, or -1 to use the default value.");
-  const auto broker_count = static_cast<int32_t>(broker_ids_.size());
+  std::vector<BrokerId> live_brokers;
+  for (const Broker& broker : brokers_)
+    if (broker.alive) live_brokers.push_back(broker.id);
+  const auto broker_count = static_cast<int32_t>(live_brokers.size());
   if (replication_factor > broker_count)
     return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
                       fmt::format("Unable to replicate the partition {} time(s): The target replication factor of {} "
@@ -103,18 +144,18 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
 
   topic->topic_id = Uuid::random(rng_);
   AssignmentStart start{rng_.uniform_int(broker_count), rng_.uniform_int(broker_count)};
-  auto assignment = assign_replicas(broker_ids_, partitions, replication_factor, start);
+  auto assignment = assign_replicas(live_brokers, partitions, replication_factor, start);
   const LogConfig log_config = log_config_for(*topic);
-  for (int32_t p = 0; p < partitions; ++p) {
-    auto partition = std::make_unique<Partition>(Partition{p, assignment[static_cast<std::size_t>(p)], -1, {},
-                                                           PartitionLog(log_config, now())});
-    partition->leader = partition->replicas.front();
-    partition->in_sync_replicas = partition->replicas;
-    topic->partitions.push_back(std::move(partition));
-  }
+  for (int32_t p = 0; p < partitions; ++p)
+    topic->partitions.push_back(make_partition(p, assignment[static_cast<std::size_t>(p)], log_config, now()));
   CreateTopicResult result;
   if (has_collision_chars(name)) result.warnings.emplace_back(collision_warning());
+  Topic& created = *topic;
   topics_.emplace(name, std::move(topic));
+  for (auto& partition : created.partitions) {
+    partition->in_sync_replicas = partition->replicas;
+    elect_leader(created, *partition, partition->replicas.front(), false);
+  }
   ++metadata_version_;
   return result;
 }
@@ -147,11 +188,12 @@ Status Cluster::create_partitions(const std::string& name, int32_t total_count) 
                                     AssignmentStart{start_index, start_index}, current);
   const LogConfig log_config = log_config_for(*topic);
   for (int32_t p = current; p < total_count; ++p) {
-    auto partition = std::make_unique<Partition>(Partition{p, assignment[static_cast<std::size_t>(p - current)], -1,
-                                                           {}, PartitionLog(log_config, now())});
-    partition->leader = partition->replicas.front();
-    partition->in_sync_replicas = partition->replicas;
-    topic->partitions.push_back(std::move(partition));
+    topic->partitions.push_back(make_partition(p, assignment[static_cast<std::size_t>(p - current)], log_config, now()));
+    Partition& partition = *topic->partitions.back();
+    for (BrokerId broker : partition.replicas)
+      if (broker_alive(broker)) partition.in_sync_replicas.push_back(broker);
+    if (!partition.in_sync_replicas.empty()) elect_leader(*topic, partition, partition.in_sync_replicas.front(), false);
+    else partition.last_leader = partition.replicas.front();
   }
   ++metadata_version_;
   return ok_status();
@@ -162,7 +204,8 @@ Status Cluster::alter_topic_config(const std::string& name, const ConfigEntries&
   if (!topic) return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("Topic '{}' does not exist.", name));
   if (Status configured = topic->config.set_all(entries); !configured) return configured;
   const LogConfig log_config = log_config_for(*topic);
-  for (auto& partition : topic->partitions) partition->log.set_config(log_config);
+  for (auto& partition : topic->partitions)
+    for (auto& copy : partition->copies) copy->log.set_config(log_config);
   return ok_status();
 }
 
@@ -175,7 +218,7 @@ Result<TopicDescription> Cluster::describe_topic(const std::string& name) const 
   description.topic_id = topic->topic_id.to_string();
   description.replication_factor = static_cast<int32_t>(topic->partitions.front()->replicas.size());
   for (const auto& partition : topic->partitions) {
-    const PartitionLog& log = partition->log;
+    const PartitionLog& log = partition->log();
     description.partitions.push_back(PartitionDescription{
         partition->id, partition->leader, partition->replicas, partition->in_sync_replicas, log.log_start_offset(),
         partition->high_watermark(), log.log_end_offset(), log.segments().size(), log.size_bytes()});
@@ -202,17 +245,34 @@ Result<Topic*> Cluster::topic_for_produce(std::string_view name) {
   return find_topic(name);
 }
 
-Result<AppendInfo> Cluster::append(Topic& topic, int32_t partition, std::string_view batch) {
-  if (partition < 0 || partition >= topic.partition_count())
+Result<AppendInfo> Cluster::append(Topic& topic, int32_t partition_id, std::string_view batch, int32_t required_acks) {
+  if (partition_id < 0 || partition_id >= topic.partition_count())
     return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
-                      fmt::format("Partition {} of topic '{}' does not exist.", partition, topic.name));
-  return topic.partitions[static_cast<std::size_t>(partition)]->log.append(batch, now());
+                      fmt::format("Partition {} of topic '{}' does not exist.", partition_id, topic.name));
+  Partition& partition = *topic.partitions[static_cast<std::size_t>(partition_id)];
+  if (!partition.online())
+    return make_error(ErrorCode::NOT_LEADER_OR_FOLLOWER,
+                      fmt::format("Partition {}-{} has no leader: every in-sync replica is down.", topic.name, partition_id));
+  const auto min_isr = topic_config_long(topic, "min.insync.replicas");
+  const auto isr_size = static_cast<int64_t>(partition.in_sync_replicas.size());
+  if (required_acks == -1 && isr_size < std::min<int64_t>(min_isr, static_cast<int64_t>(partition.replicas.size())))
+    return make_error(ErrorCode::NOT_ENOUGH_REPLICAS,
+                      fmt::format("The size of the current ISR {} is insufficient to satisfy the min.isr requirement "
+                                  "of {} for partition {}-{}",
+                                  isr_size, min_isr, topic.name, partition_id));
+  Replica& leader = partition.leader_replica();
+  Result<AppendInfo> appended = leader.log.append(batch, now(), partition.leader_epoch);
+  if (!appended) return appended;
+  leader.note_epoch(partition.leader_epoch, appended->base_offset);
+  on_leader_append(topic, partition);
+  return appended;
 }
 
 std::size_t Cluster::memory_bytes() const {
   std::size_t total = sizeof(*this);
   for (const auto& [name, topic] : topics_)
-    for (const auto& partition : topic->partitions) total += sizeof(Partition) + partition->log.memory_bytes();
+    for (const auto& partition : topic->partitions)
+      for (const auto& copy : partition->copies) total += sizeof(Replica) + copy->log.memory_bytes();
   return total;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "base/config.hpp"
 #include "base/rng.hpp"
 #include "base/scheduler.hpp"
+#include "cluster/cluster_event.hpp"
 #include "cluster/topic.hpp"
 
 namespace klab {
@@ -33,6 +35,11 @@ struct TopicSpec {
   std::optional<int32_t> partitions;          // default: num.partitions
   std::optional<int32_t> replication_factor;  // default: default.replication.factor
   ConfigEntries config;
+};
+
+struct Broker {
+  BrokerId id = -1;
+  bool alive = true;
 };
 
 struct CreateTopicResult {
@@ -54,6 +61,22 @@ class Cluster {
   const ConfigSet& broker_config() const { return broker_config_; }
   const std::vector<BrokerId>& broker_ids() const { return broker_ids_; }
 
+  // Brokers and failures (controller.cpp). A stopped broker is fenced at once, as after a
+  // controlled shutdown: it leaves every ISR and its leaderships move to in-sync replicas.
+  const std::vector<Broker>& brokers() const { return brokers_; }
+  bool broker_alive(BrokerId id) const;
+  BrokerId controller() const { return controller_; }  // -1 when no broker is alive
+  Status stop_broker(BrokerId id);
+  Status start_broker(BrokerId id);
+  // Moves leadership of each partition of `topic` to its preferred replica when that one is alive
+  // and in sync (kafka-leader-election.sh --election-type preferred). Returns how many moved.
+  Result<int32_t> elect_preferred_leaders(const std::string& topic);
+  const std::vector<ClusterEvent>& events() const { return events_; }
+  // Kafka's metric names with their values now (counters count since the start).
+  std::vector<std::pair<std::string, int64_t>> metrics() const;
+  int64_t latency_ms(BrokerId from, BrokerId to) const;
+  Status set_latency(BrokerId from, BrokerId to, int64_t ms);
+
   Result<CreateTopicResult> create_topic(const std::string& name, const TopicSpec& spec);
   Status delete_topic(const std::string& name);
   Status create_partitions(const std::string& name, int32_t total_count);
@@ -69,7 +92,13 @@ class Cluster {
   uint64_t metadata_version() const { return metadata_version_; }
 
   // The leader appends a finished batch to partition `partition` of `topic` at the current time.
-  Result<AppendInfo> append(Topic& topic, int32_t partition, std::string_view batch);
+  // With acks=all (required_acks -1) NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas.
+  Result<AppendInfo> append(Topic& topic, int32_t partition, std::string_view batch, int32_t required_acks = 1);
+  // Calls `done` once the high watermark of the partition reaches `offset` (acks=all), with
+  // NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR is below min.insync.replicas by then, or
+  // REQUEST_TIMED_OUT after timeout_ms, or NOT_LEADER_OR_FOLLOWER if leadership moved.
+  void await_high_watermark(const std::string& topic, int32_t partition, int64_t offset, int64_t timeout_ms,
+                            std::function<void(const Error*)> done);
 
   std::size_t memory_bytes() const;
   // A new client name when client.id is not set: producer-1, consumer-1, ...
@@ -78,6 +107,37 @@ class Cluster {
  private:
   explicit Cluster(const ClusterOptions& options);
   LogConfig log_config_for(const Topic& topic) const;
+  int64_t topic_config_long(const Topic& topic, std::string_view name) const;
+  bool topic_config_bool(const Topic& topic, std::string_view name) const;
+  void record_event(std::string kind, const Topic* topic, int32_t partition, BrokerId broker, std::string description);
+
+  // Replication (replication.cpp).
+  struct PendingAck {
+    std::string topic;
+    int32_t partition;
+    int64_t offset;
+    BrokerId leader;
+    Scheduler::EventId timeout_event;
+    std::function<void(const Error*)> done;
+  };
+  void start_follower(Topic& topic, Partition& partition, Replica& follower);
+  void send_fetch(const std::string& topic, int32_t partition, BrokerId follower, uint64_t generation);
+  void handle_fetch(const std::string& topic, int32_t partition, BrokerId follower, uint64_t generation,
+                    int64_t fetch_offset);
+  void answer_fetch(Topic& topic, Partition& partition, Replica& follower, uint64_t generation);
+  void on_leader_append(Topic& topic, Partition& partition);
+  void update_follower_fetch_state(Topic& topic, Partition& partition, Replica& follower, int64_t fetch_offset);
+  void maybe_expand_isr(Topic& topic, Partition& partition, Replica& follower);
+  bool maybe_advance_high_watermark(Topic& topic, Partition& partition);
+  void complete_pending_acks(const std::string& topic, int32_t partition);
+  void schedule_isr_check();
+  void check_isr_lag();
+  void set_isr(Topic& topic, Partition& partition, std::vector<BrokerId> isr, const char* why);
+  // Elections and broker lifecycle (controller.cpp).
+  void elect_leader(Topic& topic, Partition& partition, BrokerId leader, bool unclean);
+  void become_follower(Topic& topic, Partition& partition, Replica& replica);
+  void truncate_diverged(Partition& partition, Replica& follower);
+  void choose_controller();
   ConfigValue effective_topic_config(const Topic& topic, const ConfigDef& def, ConfigSource& source) const;
 
   uint64_t seed_;
@@ -89,6 +149,14 @@ class Cluster {
   std::map<std::string, std::unique_ptr<Topic>, std::less<>> topics_;
   uint64_t metadata_version_ = 0;
   std::map<std::string, int, std::less<>> client_counters_;
+  std::vector<Broker> brokers_;
+  BrokerId controller_ = -1;
+  std::map<std::pair<BrokerId, BrokerId>, int64_t> link_latency_ms_;
+  std::vector<ClusterEvent> events_;
+  std::map<uint64_t, PendingAck> pending_acks_;
+  uint64_t next_pending_ack_id_ = 0;
+  std::optional<TimeMs> isr_check_at_;
+  int64_t isr_shrinks_ = 0, isr_expands_ = 0, leader_elections_ = 0, unclean_elections_ = 0;
 };
 
 }  // namespace klab

@@ -1,6 +1,6 @@
-// A topic: its id, its own config overrides, and its partitions with their replicas and log.
-// Until replication arrives, every replica is in sync and the leader's log is the partition's
-// log, so the high watermark equals the log end offset.
+// A topic: its id, its own config overrides, and its partitions. Each partition has one replica
+// (a full copy of its log) per assigned broker; the leader's copy takes writes and serves reads,
+// followers copy it (replication.cpp). Consumers read below the leader's high watermark.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -14,14 +14,60 @@
 
 namespace klab {
 
+// (leader epoch, first offset written in it), ascending: what a replica knows of who wrote what.
+struct EpochEntry {
+  int32_t epoch;
+  int64_t start_offset;
+};
+
+// One copy of a partition, on one broker.
+struct Replica {
+  Replica(BrokerId broker_id, PartitionLog initial_log) : broker(broker_id), log(std::move(initial_log)) {}
+  BrokerId broker = -1;
+  PartitionLog log;
+  int64_t high_watermark = 0;  // this replica's view; the leader's is the partition's
+  std::vector<EpochEntry> epochs;
+  // What the leader knows about this replica as a follower.
+  int64_t known_log_end_offset = 0;
+  TimeMs last_caught_up_ms = 0;
+  TimeMs last_fetch_ms = 0;
+  int64_t leader_end_offset_at_last_fetch = 0;
+  bool fetch_parked = false;  // its fetch waits at the leader for new data: it is caught up
+  uint64_t fetch_generation = 0;  // bumped to abandon a fetch loop (leader change, broker stop)
+
+  int32_t latest_epoch() const { return epochs.empty() ? -1 : epochs.back().epoch; }
+  void note_epoch(int32_t epoch, int64_t start_offset) {
+    if (epochs.empty() || epochs.back().epoch < epoch) epochs.push_back(EpochEntry{epoch, start_offset});
+  }
+};
+
 struct Partition {
   int32_t id = 0;
   std::vector<BrokerId> replicas;  // replicas[0] is the preferred leader
-  BrokerId leader = -1;
+  BrokerId leader = -1;            // -1: offline
+  int32_t leader_epoch = 0;
   std::vector<BrokerId> in_sync_replicas;
-  PartitionLog log;
+  std::vector<std::unique_ptr<Replica>> copies;  // one per broker in `replicas`, same order
+  BrokerId last_leader = -1;       // whose log describe/reads fall back on while offline
 
-  int64_t high_watermark() const { return log.log_end_offset(); }
+  Replica* replica_on(BrokerId broker) {
+    for (auto& copy : copies)
+      if (copy->broker == broker) return copy.get();
+    return nullptr;
+  }
+  const Replica* replica_on(BrokerId broker) const { return const_cast<Partition*>(this)->replica_on(broker); }
+  Replica& leader_replica() { return *replica_on(leader >= 0 ? leader : last_leader); }
+  const Replica& leader_replica() const { return *replica_on(leader >= 0 ? leader : last_leader); }
+  // The partition's log as clients see it: the leader's copy.
+  PartitionLog& log() { return leader_replica().log; }
+  const PartitionLog& log() const { return leader_replica().log; }
+  int64_t high_watermark() const { return leader_replica().high_watermark; }
+  bool online() const { return leader >= 0; }
+  bool in_isr(BrokerId broker) const {
+    for (BrokerId id : in_sync_replicas)
+      if (id == broker) return true;
+    return false;
+  }
 };
 
 struct Topic {

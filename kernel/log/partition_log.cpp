@@ -25,7 +25,7 @@ bool PartitionLog::should_roll(int32_t batch_size, TimeMs batch_max_timestamp) c
   return batch_max_timestamp - active.rolling_based_timestamp() > config_.segment_ms;
 }
 
-Result<AppendInfo> PartitionLog::append(std::string_view batch, TimeMs now) {
+Result<AppendInfo> PartitionLog::append(std::string_view batch, TimeMs now, int32_t leader_epoch) {
   RecordBatchView view(batch.data());
   const int32_t size = view.size_bytes();
   if (size > config_.max_message_bytes)
@@ -45,8 +45,25 @@ Result<AppendInfo> PartitionLog::append(std::string_view batch, TimeMs now) {
   info.base_offset = log_end_offset();
   info.last_offset = info.base_offset + view.last_offset_delta();
   info.log_append_time = append_time ? now : -1;
-  segments_.back().append(batch, info.base_offset, now, append_time);
+  segments_.back().append(batch, info.base_offset, leader_epoch, now, append_time);
   return info;
+}
+
+void PartitionLog::append_replicated(std::string_view batch, TimeMs now) {
+  RecordBatchView view(batch.data());
+  if (should_roll(view.size_bytes(), view.max_timestamp())) segments_.emplace_back(log_end_offset(), now);
+  segments_.back().append_copy(batch);
+}
+
+void PartitionLog::truncate_to(int64_t offset) {
+  if (offset >= log_end_offset()) return;
+  while (segments_.size() > 1 && segments_.back().base_offset() >= offset) segments_.pop_back();
+  if (segments_.back().base_offset() >= offset) {
+    TimeMs created = segments_.back().created_ms();
+    segments_.back() = Segment(std::max(offset, log_start_offset_), created);
+    return;
+  }
+  segments_.back().truncate_to(offset);
 }
 
 Status PartitionLog::check_fetch_offset(int64_t offset) const {

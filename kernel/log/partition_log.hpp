@@ -43,8 +43,17 @@ class PartitionLog {
   std::size_t memory_bytes() const;
   const std::deque<Segment>& segments() const { return segments_; }
 
-  // Appends one finished batch (from RecordBatchBuilder::finish) at `now`.
-  Result<AppendInfo> append(std::string_view batch, TimeMs now);
+  // Appends one finished batch (from RecordBatchBuilder::finish) at `now`, as the leader of
+  // `leader_epoch`.
+  Result<AppendInfo> append(std::string_view batch, TimeMs now, int32_t leader_epoch = 0);
+  // A follower's append: the batch keeps the offsets and epoch the leader gave it. Its base offset
+  // must be log_end_offset().
+  void append_replicated(std::string_view batch, TimeMs now);
+  // Removes every record at or after `offset` (a follower discarding a diverged suffix).
+  void truncate_to(int64_t offset);
+  // Visits stored batches from the one holding `from_offset` up to (excluding) `upto_offset`.
+  template <class Visit>  // bool Visit(const RecordBatchView&)
+  void read_batches(int64_t from_offset, int64_t upto_offset, Visit&& visit) const;
 
   // OFFSET_OUT_OF_RANGE unless log_start_offset <= offset <= log_end_offset.
   Status check_fetch_offset(int64_t offset) const;
@@ -60,6 +69,20 @@ class PartitionLog {
   int64_t log_start_offset_ = 0;
   std::deque<Segment> segments_;
 };
+
+template <class Visit>
+void PartitionLog::read_batches(int64_t from_offset, int64_t upto_offset, Visit&& visit) const {
+  if (from_offset >= upto_offset) return;
+  std::size_t first = segments_.size() - 1;
+  while (first > 0 && segments_[first].base_offset() > from_offset) --first;
+  bool more = true;
+  for (std::size_t s = first; s < segments_.size() && more; ++s) {
+    segments_[s].for_each_batch(from_offset, [&](const RecordBatchView& batch) {
+      if (batch.base_offset() >= upto_offset) return more = false;
+      return more = visit(batch);
+    });
+  }
+}
 
 template <class Visit>
 void PartitionLog::read(int64_t from_offset, int64_t upto_offset, Visit&& visit) const {

@@ -67,6 +67,8 @@ class RecordBatchBuilder {
 class RecordBatchView {
  public:
   explicit RecordBatchView(const char* data) : data_(data) {}
+  std::string_view bytes() const { return std::string_view(data_, static_cast<std::size_t>(size_bytes())); }
+  int32_t leader_epoch() const { return static_cast<int32_t>(load_be(data_ + batch_field::kLeaderEpoch, 4)); }
   int64_t base_offset() const { return static_cast<int64_t>(load_be(data_ + batch_field::kBaseOffset, 8)); }
   int32_t size_bytes() const {
     return static_cast<int32_t>(load_be(data_ + batch_field::kBatchLength, 4)) + 12;

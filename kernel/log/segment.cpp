@@ -30,22 +30,58 @@ char* Segment::reserve(std::size_t size, uint32_t& chunk, uint32_t& position) {
   return last.bytes.get() + position;
 }
 
-void Segment::append(std::string_view batch, int64_t base_offset, TimeMs log_append_time, bool stamp_append_time) {
+void Segment::append(std::string_view batch, int64_t base_offset, int32_t leader_epoch, TimeMs log_append_time,
+                     bool stamp_append_time) {
   uint32_t chunk = 0, position = 0;
   char* at = reserve(batch.size(), chunk, position);
   std::memcpy(at, batch.data(), batch.size());
   store_be(at + batch_field::kBaseOffset, static_cast<uint64_t>(base_offset), 8);
+  store_be(at + batch_field::kLeaderEpoch, static_cast<uint64_t>(static_cast<uint32_t>(leader_epoch)), 4);
   if (stamp_append_time) {
     auto attributes = static_cast<uint16_t>(load_be(at + batch_field::kAttributes, 2) | kTimestampTypeAttribute);
     store_be(at + batch_field::kAttributes, attributes, 2);
     store_be(at + batch_field::kMaxTimestamp, static_cast<uint64_t>(log_append_time), 8);
   }
+  index_batch(at, chunk, position);
+}
+
+void Segment::append_copy(std::string_view batch) {
+  uint32_t chunk = 0, position = 0;
+  char* at = reserve(batch.size(), chunk, position);
+  std::memcpy(at, batch.data(), batch.size());
+  index_batch(at, chunk, position);
+}
+
+void Segment::index_batch(const char* at, uint32_t chunk, uint32_t position) {
   RecordBatchView view(at);
   index_.push_back(IndexEntry{view.last_offset(), chunk, position});
   if (first_batch_timestamp_ < 0) first_batch_timestamp_ = view.max_timestamp();
   max_timestamp_ = std::max(max_timestamp_, view.max_timestamp());
   next_offset_ = view.last_offset() + 1;
-  size_bytes_ += static_cast<int64_t>(batch.size());
+  size_bytes_ += view.size_bytes();
+}
+
+void Segment::truncate_to(int64_t offset) {
+  std::size_t keep = 0;
+  while (keep < index_.size() && RecordBatchView(chunks_[index_[keep].chunk].bytes.get() + index_[keep].position).base_offset() < offset)
+    ++keep;
+  if (keep == index_.size()) return;
+  const IndexEntry first_dropped = index_[keep];
+  index_.resize(keep);
+  chunks_.resize(first_dropped.chunk + 1);
+  chunks_.back().used = first_dropped.position;
+  // Recount what is left: sizes and timestamps of the kept batches.
+  size_bytes_ = 0;
+  max_timestamp_ = -1;
+  first_batch_timestamp_ = -1;
+  next_offset_ = base_offset_;
+  for (const IndexEntry& entry : index_) {
+    RecordBatchView view(chunks_[entry.chunk].bytes.get() + entry.position);
+    if (first_batch_timestamp_ < 0) first_batch_timestamp_ = view.max_timestamp();
+    max_timestamp_ = std::max(max_timestamp_, view.max_timestamp());
+    size_bytes_ += view.size_bytes();
+    next_offset_ = view.last_offset() + 1;
+  }
 }
 
 }  // namespace klab

@@ -29,8 +29,14 @@ class Segment {
   TimeMs rolling_based_timestamp() const { return first_batch_timestamp_ >= 0 ? first_batch_timestamp_ : created_ms_; }
   std::size_t memory_bytes() const;
 
-  // Copies a finished batch in and stamps its offsets (and the append time for LogAppendTime).
-  void append(std::string_view batch, int64_t base_offset, TimeMs log_append_time, bool stamp_append_time);
+  // Copies a finished batch in and stamps its offsets, the leader epoch, and the append time for
+  // LogAppendTime.
+  void append(std::string_view batch, int64_t base_offset, int32_t leader_epoch, TimeMs log_append_time,
+              bool stamp_append_time);
+  // Copies a batch exactly as the leader stored it (a follower's append).
+  void append_copy(std::string_view batch);
+  // Drops every batch whose base offset is >= offset.
+  void truncate_to(int64_t offset);
 
   // Visits stored batches from the one holding `from_offset` onwards; stops when visit returns false.
   template <class Visit>  // bool Visit(const RecordBatchView&)
@@ -48,6 +54,7 @@ class Segment {
     uint32_t position;
   };
   char* reserve(std::size_t size, uint32_t& chunk, uint32_t& position);
+  void index_batch(const char* at, uint32_t chunk, uint32_t position);
 
   int64_t base_offset_;
   int64_t next_offset_;

@@ -237,25 +237,25 @@ TEST_CASE("describe_topic reports each topic config with its value and where it 
   CHECK(entry("segment.bytes").source == ConfigSource::StaticBrokerConfig);
   CHECK(entry("segment.ms").value == "604800000");
   CHECK(entry("segment.ms").source == ConfigSource::Default);
-  CHECK(cluster->find_topic("t")->partitions[0]->log.config().segment_bytes == 1048576);
-  CHECK(cluster->find_topic("t")->partitions[0]->log.config().timestamp_type == TimestampType::LogAppendTime);
+  CHECK(cluster->find_topic("t")->partitions[0]->log().config().segment_bytes == 1048576);
+  CHECK(cluster->find_topic("t")->partitions[0]->log().config().timestamp_type == TimestampType::LogAppendTime);
   CHECK(cluster->describe_topic("nope").error().code == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
 }
 
 TEST_CASE("log.roll.hours supplies segment.ms unless log.roll.ms is set") {
   auto hours = test::make_cluster(ClusterOptions{1, 42, {{"log.roll.hours", num(1)}}, 1});
-  CHECK(test::make_topic(*hours, "t", 1).partitions[0]->log.config().segment_ms == 3600000);
+  CHECK(test::make_topic(*hours, "t", 1).partitions[0]->log().config().segment_ms == 3600000);
   auto both = test::make_cluster(ClusterOptions{1, 42, {{"log.roll.hours", num(1)}, {"log.roll.ms", num(5000)}}, 1});
-  CHECK(test::make_topic(*both, "t", 1).partitions[0]->log.config().segment_ms == 5000);
+  CHECK(test::make_topic(*both, "t", 1).partitions[0]->log().config().segment_ms == 5000);
 }
 
 TEST_CASE("altering a topic config reaches its logs; deleting a topic removes it") {
   auto cluster = test::make_cluster();
   test::make_topic(*cluster, "t", 2);
   REQUIRE(cluster->alter_topic_config("t", {{"segment.bytes", num(1000)}}).ok());
-  CHECK(cluster->find_topic("t")->partitions[1]->log.config().segment_bytes == 1000);
+  CHECK(cluster->find_topic("t")->partitions[1]->log().config().segment_bytes == 1000);
   CHECK(cluster->alter_topic_config("t", {{"segment.bytes", num(1)}}).error().code == ErrorCode::INVALID_CONFIG);
-  CHECK(cluster->find_topic("t")->partitions[1]->log.config().segment_bytes == 1000);
+  CHECK(cluster->find_topic("t")->partitions[1]->log().config().segment_bytes == 1000);
   REQUIRE(cluster->delete_topic("t").ok());
   CHECK(cluster->find_topic("t") == nullptr);
   CHECK(cluster->delete_topic("t").error().code == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);

@@ -54,8 +54,15 @@ inline std::unique_ptr<Consumer> make_consumer(Cluster& cluster, const ConfigEnt
 inline Topic standalone_topic(const std::string& name, int32_t partitions) {
   Topic topic;
   topic.name = name;
-  for (int32_t p = 0; p < partitions; ++p)
-    topic.partitions.push_back(std::make_unique<Partition>(Partition{p, {1}, 1, {1}, PartitionLog(LogConfig{})}));
+  for (int32_t p = 0; p < partitions; ++p) {
+    auto partition = std::make_unique<Partition>();
+    partition->id = p;
+    partition->replicas = {1};
+    partition->leader = 1;
+    partition->in_sync_replicas = {1};
+    partition->copies.push_back(std::make_unique<Replica>(1, PartitionLog(LogConfig{})));
+    topic.partitions.push_back(std::move(partition));
+  }
   return topic;
 }
 
@@ -86,7 +93,7 @@ inline const PartitionLog& log_of(Cluster& cluster, const std::string& topic, in
   Topic* found = cluster.find_topic(topic);
   REQUIRE(found != nullptr);
   REQUIRE(partition < found->partition_count());
-  return found->partitions[static_cast<std::size_t>(partition)]->log;
+  return found->partitions[static_cast<std::size_t>(partition)]->log();
 }
 
 }  // namespace klab::test
