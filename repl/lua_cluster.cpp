@@ -1,6 +1,7 @@
 // klab.Cluster: topics, the simulated clock, and the factory for producers and consumers.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "kafka_cli_format.hpp"
@@ -156,13 +157,86 @@ int cluster_advance(lua_State* L) {
 
 int cluster_brokers(lua_State* L) {
   Cluster& cluster = check_cluster(L, 1, "brokers");
-  const auto& ids = cluster.broker_ids();
-  lua_createtable(L, static_cast<int>(ids.size()), 0);
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    lua_createtable(L, 0, 2);
-    lua_pushinteger(L, ids[i]), lua_setfield(L, -2, "id");
-    lua_pushboolean(L, true), lua_setfield(L, -2, "alive");
+  const auto& brokers = cluster.brokers();
+  lua_createtable(L, static_cast<int>(brokers.size()), 0);
+  for (std::size_t i = 0; i < brokers.size(); ++i) {
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, brokers[i].id), lua_setfield(L, -2, "id");
+    lua_pushboolean(L, brokers[i].alive), lua_setfield(L, -2, "alive");
+    lua_pushboolean(L, brokers[i].id == cluster.controller()), lua_setfield(L, -2, "controller");
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  return 1;
+}
+
+BrokerId check_broker_id(lua_State* L, int index, const char* function) {
+  int64_t id = check_integer(L, index, function);
+  return static_cast<BrokerId>(std::clamp<int64_t>(id, INT32_MIN, INT32_MAX));
+}
+
+int push_status(lua_State* L, const Status& status) {
+  if (!status) return push_kafka_error(L, status.error());
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+int cluster_stop_broker(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "stop_broker");
+  return push_status(L, cluster.stop_broker(check_broker_id(L, 2, "stop_broker")));
+}
+
+int cluster_start_broker(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "start_broker");
+  return push_status(L, cluster.start_broker(check_broker_id(L, 2, "start_broker")));
+}
+
+int cluster_controller(lua_State* L) {
+  BrokerId controller = check_cluster(L, 1, "controller").controller();
+  if (controller < 0) lua_pushnil(L);
+  else lua_pushinteger(L, controller);
+  return 1;
+}
+
+int cluster_elect_leaders(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "elect_leaders");
+  Result<int32_t> moved = cluster.elect_preferred_leaders(check_string(L, 2, "elect_leaders", "topic name (string)"));
+  if (!moved) return push_kafka_error(L, moved.error());
+  lua_pushinteger(L, *moved);
+  return 1;
+}
+
+int cluster_set_latency(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "set_latency");
+  return push_status(L, cluster.set_latency(check_broker_id(L, 2, "set_latency"), check_broker_id(L, 3, "set_latency"),
+                                            check_integer(L, 4, "set_latency")));
+}
+
+int cluster_events(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "events");
+  const auto& events = cluster.events();
+  lua_createtable(L, static_cast<int>(events.size()), 0);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const ClusterEvent& event = events[i];
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, event.time), lua_setfield(L, -2, "time");
+    lua_pushstring(L, event.kind.c_str()), lua_setfield(L, -2, "kind");
+    if (!event.topic.empty()) lua_pushstring(L, event.topic.c_str()), lua_setfield(L, -2, "topic");
+    if (event.partition >= 0) lua_pushinteger(L, event.partition), lua_setfield(L, -2, "partition");
+    if (event.broker >= 0) lua_pushinteger(L, event.broker), lua_setfield(L, -2, "broker");
+    lua_pushstring(L, event.description.c_str()), lua_setfield(L, -2, "description");
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  luaL_setmetatable(L, "klab.ClusterEvents");
+  return 1;
+}
+
+int cluster_metrics(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "metrics");
+  auto metrics = cluster.metrics();
+  lua_createtable(L, 0, static_cast<int>(metrics.size()));
+  for (const auto& [name, value] : metrics) {
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, name.c_str());
   }
   return 1;
 }
@@ -210,6 +284,27 @@ const MethodDoc kClusterMethods[] = {
      "Lets `ms` simulated milliseconds pass: every timed event in between happens (lingering batches are sent, ...)."},
     {"brokers", lua_entry<cluster_brokers>, "c:brokers() --> { {id=, alive=}, ... }", "The brokers of the cluster."},
     {"seed", lua_entry<cluster_seed>, "c:seed() --> number", "The seed: the same seed and script give the same run."},
+    {"stop_broker", lua_entry<cluster_stop_broker>, "c:stop_broker(id) --> true | nil, err",
+     "Stops a broker (like a controlled shutdown: it is fenced at once). It leaves every ISR; the partitions it "
+     "led elect a new leader among the in-sync replicas, or go offline (Leader: none) when none is alive, "
+     "unless unclean.leader.election.enable lets an out-of-sync replica lead."},
+    {"start_broker", lua_entry<cluster_start_broker>, "c:start_broker(id) --> true | nil, err",
+     "Starts a stopped broker. Its replicas truncate whatever the current leaders never had, fetch, and "
+     "rejoin the ISR once caught up."},
+    {"controller", lua_entry<cluster_controller>, "c:controller() --> id | nil",
+     "The active controller: the live broker with the lowest id."},
+    {"elect_leaders", lua_entry<cluster_elect_leaders>, "c:elect_leaders(topic) --> moved | nil, err",
+     "Preferred-replica election (kafka-leader-election.sh --election-type preferred): each partition whose "
+     "first replica is alive and in sync gets it back as leader. Returns how many leaders moved."},
+    {"set_latency", lua_entry<cluster_set_latency>, "c:set_latency(from, to, ms) --> true | nil, err",
+     "Simulated one-way network latency from broker `from` to broker `to` (a slow follower link)."},
+    {"events", lua_entry<cluster_events>, "c:events() --> { {time, kind, topic, partition, broker, description}, ... }",
+     "The cluster's timeline: broker stops and starts, controller changes, leader elections, ISR shrinks and "
+     "expansions, truncations, with their simulated time."},
+    {"metrics", lua_entry<cluster_metrics>, "c:metrics() --> { UnderReplicatedPartitions = n, ... }",
+     "Kafka's broker metrics by their JMX names: UnderReplicatedPartitions, OfflinePartitionsCount, "
+     "ActiveControllerCount, IsrShrinksPerSec, IsrExpandsPerSec, LeaderElectionRateAndTimeMs, "
+     "UncleanLeaderElectionsPerSec (the *PerSec and election metrics are counts since the start)."},
     {"producer", lua_entry<new_producer>, "c:producer{ [\"acks\"] = \"all\", [\"linger.ms\"] = 5, ... } --> producer",
      "A new producer. Keys are Kafka producer configs; see help(\"producer\")."},
     {"consumer", lua_entry<new_consumer>,
@@ -241,6 +336,16 @@ const TypeDoc kClusterTypeDoc{kClusterType, "cluster",
 void register_cluster_type(lua_State* L) {
   static const luaL_Reg metamethods[] = {{"__gc", cluster_gc}, {"__tostring", lua_entry<cluster_tostring>}};
   register_type(L, kClusterTypeDoc, metamethods);
+  // Events print as a table with these columns first.
+  luaL_newmetatable(L, "klab.ClusterEvents");
+  const char* fields[] = {"time", "kind", "description"};
+  lua_createtable(L, 3, 0);
+  for (int i = 0; i < 3; ++i) {
+    lua_pushstring(L, fields[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "__fields");
+  lua_pop(L, 1);
 }
 
 }  // namespace klab
