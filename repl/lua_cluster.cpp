@@ -211,6 +211,16 @@ int cluster_set_latency(lua_State* L) {
                                             check_integer(L, 4, "set_latency")));
 }
 
+int cluster_drop_next_request(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "drop_next_request");
+  return push_status(L, cluster.drop_next_request(check_broker_id(L, 2, "drop_next_request")));
+}
+
+int cluster_drop_next_response(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "drop_next_response");
+  return push_status(L, cluster.drop_next_response(check_broker_id(L, 2, "drop_next_response")));
+}
+
 int cluster_events(lua_State* L) {
   Cluster& cluster = check_cluster(L, 1, "events");
   const auto& events = cluster.events();
@@ -298,6 +308,14 @@ const MethodDoc kClusterMethods[] = {
      "first replica is alive and in sync gets it back as leader. Returns how many leaders moved."},
     {"set_latency", lua_entry<cluster_set_latency>, "c:set_latency(from, to, ms) --> true | nil, err",
      "Simulated one-way network latency from broker `from` to broker `to` (a slow follower link)."},
+    {"drop_next_request", lua_entry<cluster_drop_next_request>, "c:drop_next_request(broker) --> true | nil, err",
+     "The next produce request sent to `broker` is lost on the way: nothing is written, and the producer "
+     "times out after request.timeout.ms and retries. With several requests in flight and no idempotence, "
+     "the retried batch lands after later ones: reordering."},
+    {"drop_next_response", lua_entry<cluster_drop_next_response>, "c:drop_next_response(broker) --> true | nil, err",
+     "`broker` handles the next produce request (the records are written) but its answer is lost: the "
+     "producer times out and retries. Without idempotence the retry writes the records a second time; with "
+     "it, the leader recognises the sequence numbers and answers with the original offsets."},
     {"events", lua_entry<cluster_events>, "c:events() --> { {time, kind, topic, partition, broker, description}, ... }",
      "The cluster's timeline: broker stops and starts, controller changes, leader elections, ISR shrinks and "
      "expansions, truncations, with their simulated time."},

@@ -109,6 +109,15 @@ ConfigCatalog make_producer_catalog() {
        "at the cost of latency: a synchronous send waits linger.ms before it leaves."},
       {"client.id", ConfigType::String, string(""), {}, {}, {},
        "A name for this client, shown in logs, metrics and quotas. Default: producer-N."},
+      {"enable.idempotence", ConfigType::Boolean, true, {}, {}, {},
+       "The producer gets a producer id and numbers each partition's batches; the leader refuses a batch "
+       "out of sequence and answers a retried duplicate with its original offsets, so retries neither "
+       "duplicate nor reorder records. Needs acks=all, retries > 0 and "
+       "max.in.flight.requests.per.connection <= 5: set explicitly with a conflicting setting it is an "
+       "error; left at its default (true since Kafka 3.0) it is quietly turned off instead."},
+      {"max.in.flight.requests.per.connection", ConfigType::Int, int64_t{5}, 1, {}, {},
+       "How many produce requests may wait for an answer on one broker connection. Above 1, a retried "
+       "batch can land after a later one (reordering) unless idempotence is on."},
       {"request.timeout.ms", ConfigType::Int, int64_t{30000}, 0, {}, {},
        "How long the producer waits for the answer to a produce request. With acks=all the leader holds "
        "the request until the in-sync replicas have the records; past this time the attempt fails with "

@@ -16,6 +16,7 @@ Result<std::unique_ptr<Producer>> Producer::create(Cluster& cluster, const Confi
                                   "({} < {})", set.get_long("delivery.timeout.ms"), floor_ms));
   if (!set.is_set("delivery.timeout.ms") && set.get_long("delivery.timeout.ms") < floor_ms)
     (void)set.set("delivery.timeout.ms", ConfigInput(floor_ms));
+  if (Status idempotence = settle_idempotence(set); !idempotence) return idempotence.error();
   return std::unique_ptr<Producer>(new Producer(cluster, std::move(set), std::move(custom_partitioner)));
 }
 
@@ -30,6 +31,9 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
       retries_(config_.get_long("retries")),
       retry_backoff_ms_(config_.get_long("retry.backoff.ms")),
       delivery_timeout_ms_(config_.get_long("delivery.timeout.ms")),
+      max_in_flight_(config_.get_long("max.in.flight.requests.per.connection")),
+      idempotent_(config_.get_bool("enable.idempotence")),
+      producer_id_(idempotent_ ? cluster.allocate_producer_id() : -1),
       ignore_keys_(config_.get_bool("partitioner.ignore.keys")),
       accumulator_(static_cast<int32_t>(config_.get_long("batch.size")), linger_ms_,
                    config_.get_bool("partitioner.adaptive.partitioning.enable")),
@@ -42,6 +46,22 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
 }
 
 Producer::~Producer() { *alive_ = false; }
+
+// Kafka's ProducerConfig rules: idempotence needs retries > 0, acks=all and at most 5 requests in
+// flight. Asked for explicitly, a conflict is an error; on by default, it is turned off instead.
+Status Producer::settle_idempotence(ConfigSet& config) {
+  if (!config.get_bool("enable.idempotence")) return ok_status();
+  const bool explicit_choice = config.is_set("enable.idempotence");
+  std::string conflict;
+  if (config.get_long("retries") == 0) conflict = "Must set retries to non-zero when using the idempotent producer.";
+  else if (config.get_string("acks") != "all" && config.get_string("acks") != "-1")
+    conflict = "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.";
+  else if (config.get_long("max.in.flight.requests.per.connection") > 5)
+    conflict = "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.";
+  if (conflict.empty()) return ok_status();
+  if (explicit_choice) return make_error(ErrorCode::INVALID_CONFIG, conflict);
+  return config.set("enable.idempotence", ConfigInput(false));
+}
 
 Result<int32_t> Producer::choose_partition(const Topic& topic, const ProducerRecord& record) {
   const int32_t count = topic.partition_count();
@@ -131,14 +151,37 @@ void Producer::run_sender() {
                                              expired->builder.record_count(), expired->topic, expired->partition,
                                              now - expired->created_ms)));
   }
-  auto requests = accumulator_.drain(cluster_, now, max_request_size_);
-  for (auto& [leader, batches] : requests) send_request(leader, std::move(batches));
-  if (accumulator_.has_sendable(cluster_, now)) wake_sender_at(now);
+  std::map<BrokerId, bool> busy;
+  for (const auto& [broker, count] : in_flight_requests_)
+    if (count >= max_in_flight_) busy[broker] = true;
+  auto requests = accumulator_.drain(cluster_, now, max_request_size_, busy);
+  for (auto& [leader, batches] : requests) {
+    if (idempotent_) assign_sequences(batches);
+    send_request(leader, std::move(batches));
+  }
+  // A leader at max.in.flight.requests.per.connection is served when an answer frees a slot.
+  busy.clear();
+  for (const auto& [broker, count] : in_flight_requests_)
+    if (count >= max_in_flight_) busy[broker] = true;
+  if (accumulator_.has_sendable(cluster_, now, busy)) wake_sender_at(now);
   else if (auto next = accumulator_.next_wakeup(now, delivery_timeout_ms_)) wake_sender_at(*next);
+}
+
+void Producer::assign_sequences(const std::vector<ProducerBatch*>& batches) {
+  for (ProducerBatch* batch : batches) {
+    if (batch->base_sequence >= 0) continue;  // a retry keeps its numbers
+    int32_t& next = next_sequence_[{batch->topic, batch->partition}];
+    batch->base_sequence = next;
+    batch->builder.set_producer(producer_id_, producer_epoch_, next);
+    const int64_t after = int64_t{next} + batch->builder.record_count();
+    next = static_cast<int32_t>(after > INT32_MAX ? after - INT32_MAX - 1 : after);
+    unacknowledged_[{batch->topic, batch->partition}].insert(batch->base_sequence);
+  }
 }
 
 void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches) {
   in_flight_batches_ += batches.size();
+  ++in_flight_requests_[leader];
   for (ProducerBatch* batch : batches) ++batch->attempts;
   const int64_t latency = cluster_.network_latency_ms();
   std::weak_ptr<bool> alive = alive_;
@@ -152,6 +195,8 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
       topics.push_back(batch->topic);
       complete(batch, AppendInfo{});
     }
+    --in_flight_requests_[leader];
+    if (cluster_.take_dropped_request(leader)) return;
     cluster_.scheduler().schedule_after(latency, [cluster, topics = std::move(topics), copies = std::move(copies)] {
       for (std::size_t i = 0; i < copies.size(); ++i)
         if (Topic* topic = cluster->find_topic(topics[i])) (void)cluster->append(*topic, copies[i].first, copies[i].second, 0);
@@ -170,21 +215,27 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
     // `waiting` starts at one for this loop itself, so an acks=all wait that is satisfied at once
     // cannot send the response before every batch has been appended.
     auto request = std::make_shared<Request>(Request{batches, {}, 1});
-    auto respond = [this, alive, cluster, latency, request] {
-      cluster->scheduler().schedule_after(latency, [this, alive, request] {
+    // Nothing answers (the leader is down, or the request or its response was lost): the attempt
+    // times out request.timeout.ms after it was sent.
+    auto time_out = [this, alive, cluster, leader, sent_at, request] {
+      cluster->scheduler().schedule_at(sent_at + request_timeout_ms_, [this, alive, leader, request] {
         if (alive.expired() || !*alive.lock()) return;
-        for (std::size_t i = 0; i < request->batches.size(); ++i) finish(request->batches[i], request->outcomes[i]);
-      });
-    };
-    if (!cluster->broker_alive(leader)) {
-      // The leader is down: nothing answers, and the attempt times out.
-      cluster->scheduler().schedule_at(sent_at + request_timeout_ms_, [this, alive, request] {
-        if (alive.expired() || !*alive.lock()) return;
+        --in_flight_requests_[leader];
+        wake_sender_at(cluster_.now());
         Error timed_out{ErrorCode::REQUEST_TIMED_OUT, "No answer from the leader within request.timeout.ms."};
         for (ProducerBatch* batch : request->batches) finish(batch, timed_out);
       });
-      return;
-    }
+    };
+    auto respond = [this, alive, cluster, latency, leader, request, time_out] {
+      if (cluster->take_dropped_response(leader)) return time_out();
+      cluster->scheduler().schedule_after(latency, [this, alive, leader, request] {
+        if (alive.expired() || !*alive.lock()) return;
+        --in_flight_requests_[leader];
+        wake_sender_at(cluster_.now());
+        for (std::size_t i = 0; i < request->batches.size(); ++i) finish(request->batches[i], request->outcomes[i]);
+      });
+    };
+    if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return time_out();
     for (std::size_t i = 0; i < request->batches.size(); ++i) {
       ProducerBatch* batch = request->batches[i];
       Topic* topic = cluster->find_topic(batch->topic);
@@ -214,9 +265,18 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
   });
 }
 
+bool Producer::retriable(const ProducerBatch& batch, const Error& error) const {
+  if (error.retriable()) return true;
+  // An idempotent producer retries a batch refused as out of sequence while an earlier batch of the
+  // same partition is still unacknowledged: that one is being retried and will close the gap.
+  if (!idempotent_ || error.code != ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) return false;
+  auto it = unacknowledged_.find({batch.topic, batch.partition});
+  return it != unacknowledged_.end() && !it->second.empty() && *it->second.begin() < batch.base_sequence;
+}
+
 void Producer::finish(ProducerBatch* batch, const Result<AppendInfo>& outcome) {
   const TimeMs now = cluster_.now();
-  if (!outcome && outcome.error().retriable() && batch->attempts <= retries_ &&
+  if (!outcome && retriable(*batch, outcome.error()) && batch->attempts <= retries_ &&
       now + retry_backoff_ms_ - batch->created_ms < delivery_timeout_ms_) {
     --in_flight_batches_;
     accumulator_.reenqueue(batch, now + retry_backoff_ms_);
@@ -244,6 +304,7 @@ void Producer::complete(ProducerBatch* batch, const Result<AppendInfo>& outcome)
     waiter.callback(metadata, nullptr);
   }
   --in_flight_batches_;
+  if (batch->base_sequence >= 0) unacknowledged_[{batch->topic, batch->partition}].erase(batch->base_sequence);
   accumulator_.release(batch);
 }
 

@@ -10,7 +10,9 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "base/config.hpp"
@@ -38,13 +40,18 @@ class Producer {
   void flush();
 
   const std::string& client_id() const { return client_id_; }
+  bool idempotent() const { return idempotent_; }
+  int64_t producer_id() const { return producer_id_; }
   const ConfigSet& config() const { return config_; }
   int32_t acks() const { return acks_; }
   std::size_t buffered_batches() const { return accumulator_.queued_batches() + in_flight_batches_; }
 
  private:
   Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_partitioner);
+  static Status settle_idempotence(ConfigSet& config);
   Result<int32_t> choose_partition(const Topic& topic, const ProducerRecord& record);
+  void assign_sequences(const std::vector<ProducerBatch*>& batches);
+  bool retriable(const ProducerBatch& batch, const Error& error) const;
   void wake_sender_at(TimeMs when);
   void run_sender();
   void send_request(BrokerId leader, std::vector<ProducerBatch*> batches);
@@ -62,6 +69,13 @@ class Producer {
   int64_t retries_;
   int64_t retry_backoff_ms_;
   int64_t delivery_timeout_ms_;
+  int64_t max_in_flight_;
+  bool idempotent_;
+  int64_t producer_id_;
+  int16_t producer_epoch_ = 0;
+  std::map<std::pair<std::string, int32_t>, int32_t> next_sequence_;
+  std::map<std::pair<std::string, int32_t>, std::set<int32_t>> unacknowledged_;
+  std::map<BrokerId, int64_t> in_flight_requests_;
   bool ignore_keys_;
   RecordAccumulator accumulator_;
   CustomPartitioner custom_partitioner_;

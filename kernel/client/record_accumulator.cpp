@@ -21,6 +21,7 @@ void RecordAccumulator::release(ProducerBatch* batch) {
   batch->closed = false;
   batch->attempts = 0;
   batch->retry_at = 0;
+  batch->base_sequence = -1;
   free_batches_.push_back(batch);
 }
 
@@ -88,13 +89,13 @@ bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs
   return flushing_ || queue.size() > 1 || first->is_full() || now - first->created_ms >= linger_ms_;
 }
 
-bool RecordAccumulator::has_sendable(const Cluster& cluster, TimeMs now) const {
+bool RecordAccumulator::has_sendable(const Cluster& cluster, TimeMs now, const std::map<BrokerId, bool>& busy) const {
   for (const auto& [name, queues] : topics_) {
     const Topic* topic = cluster.find_topic(name);
     if (!topic) continue;
     for (const auto& [partition, queue] : queues.by_partition)
       if (partition < topic->partition_count() && topic->partitions[static_cast<std::size_t>(partition)]->online() &&
-          sendable(queue, now))
+          !busy.count(topic->partitions[static_cast<std::size_t>(partition)]->leader) && sendable(queue, now))
         return true;
   }
   return false;
@@ -117,7 +118,13 @@ std::optional<TimeMs> RecordAccumulator::next_wakeup(TimeMs now, int64_t deliver
 void RecordAccumulator::reenqueue(ProducerBatch* batch, TimeMs retry_at) {
   batch->retry_at = retry_at;
   batch->closed = true;
-  topics_.at(batch->topic).by_partition[batch->partition].push_front(batch);
+  // Retried batches go back in sequence order, ahead of the batches never sent (Kafka's
+  // insertInSequenceOrder), so an idempotent producer resends them in order.
+  std::deque<ProducerBatch*>& queue = topics_.at(batch->topic).by_partition[batch->partition];
+  auto it = queue.begin();
+  while (it != queue.end() && (*it)->attempts > 0 && (*it)->base_sequence >= 0 && (*it)->base_sequence < batch->base_sequence)
+    ++it;
+  queue.insert(it, batch);
 }
 
 std::vector<ProducerBatch*> RecordAccumulator::take_expired(TimeMs now, int64_t delivery_timeout_ms) {
@@ -151,7 +158,8 @@ void RecordAccumulator::update_load_stats(const Topic& topic, TopicQueues& queue
 }
 
 std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster& cluster, TimeMs now,
-                                                                         int64_t max_request_size) {
+                                                                         int64_t max_request_size,
+                                                                         const std::map<BrokerId, bool>& busy) {
   // Pass 1 (Kafka's ready()): which leaders have something sendable; refresh load statistics.
   std::map<BrokerId, bool> ready_leaders;
   for (auto& [name, queues] : topics_) {
@@ -161,7 +169,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
     for (const auto& [partition, queue] : queues.by_partition) {
       if (partition >= topic->partition_count()) continue;
       BrokerId leader = topic->partitions[static_cast<std::size_t>(partition)]->leader;
-      if (leader >= 0 && sendable(queue, now)) ready_leaders[leader] = true;
+      if (leader >= 0 && !busy.count(leader) && sendable(queue, now)) ready_leaders[leader] = true;
     }
   }
   // Pass 2 (drain()): the first batch of every partition a ready leader leads, within max.request.size.

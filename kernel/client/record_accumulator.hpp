@@ -36,6 +36,7 @@ struct ProducerBatch {
   TimeMs created_ms = 0;
   bool closed = false;  // no more appends: it was full or is being sent
   int32_t attempts = 0;  // produce requests that carried it
+  int32_t base_sequence = -1;  // idempotent producers: set when first drained
   TimeMs retry_at = 0;   // a retried batch waits retry.backoff.ms
   std::vector<Waiter> waiters;
 
@@ -62,11 +63,13 @@ class RecordAccumulator {
                       bool abort_on_new_batch);
   // Takes the batches to send now, grouped by leader broker (in broker id order). Also refreshes the
   // built-in partitioners' load statistics, as Kafka's ready() does.
-  std::map<BrokerId, std::vector<ProducerBatch*>> drain(Cluster& cluster, TimeMs now, int64_t max_request_size);
+  // Leaders in `busy` (at max.in.flight.requests.per.connection) are skipped.
+  std::map<BrokerId, std::vector<ProducerBatch*>> drain(Cluster& cluster, TimeMs now, int64_t max_request_size,
+                                                        const std::map<BrokerId, bool>& busy = {});
   // The earliest time something queued needs the sender: linger or retry backoff ending, or
   // delivery.timeout.ms expiring.
   std::optional<TimeMs> next_wakeup(TimeMs now, int64_t delivery_timeout_ms) const;
-  bool has_sendable(const Cluster& cluster, TimeMs now) const;
+  bool has_sendable(const Cluster& cluster, TimeMs now, const std::map<BrokerId, bool>& busy = {}) const;
   // Puts a batch back at the head of its partition's queue, sendable again at retry_at.
   void reenqueue(ProducerBatch* batch, TimeMs retry_at);
   // Takes queued batches created delivery.timeout.ms ago or earlier.

@@ -261,9 +261,21 @@ Result<AppendInfo> Cluster::append(Topic& topic, int32_t partition_id, std::stri
                                   "of {} for partition {}-{}",
                                   isr_size, min_isr, topic.name, partition_id));
   Replica& leader = partition.leader_replica();
+  const std::optional<ProducerIdentity> producer = producer_identity(RecordBatchView(batch.data()));
+  if (producer) {
+    auto checked = leader.producers.check(*producer);
+    if (!checked) return checked.error();
+    if (*checked) {  // a retry of a batch already written: the original offsets, nothing appended
+      AppendInfo duplicate;
+      duplicate.base_offset = (*checked)->first_offset;
+      duplicate.last_offset = (*checked)->last_offset;
+      return duplicate;
+    }
+  }
   Result<AppendInfo> appended = leader.log.append(batch, now(), partition.leader_epoch);
   if (!appended) return appended;
   leader.note_epoch(partition.leader_epoch, appended->base_offset);
+  if (producer) leader.producers.record(*producer, appended->base_offset, appended->last_offset);
   on_leader_append(topic, partition);
   return appended;
 }

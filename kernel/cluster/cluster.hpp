@@ -75,6 +75,14 @@ class Cluster {
   // Kafka's metric names with their values now (counters count since the start).
   std::vector<std::pair<std::string, int64_t>> metrics() const;
   int64_t latency_ms(BrokerId from, BrokerId to) const;
+  // InitProducerId: a new producer id for an idempotent producer.
+  int64_t allocate_producer_id() { return next_producer_id_++; }
+  // Faults for retry exercises: the next produce request to `broker` is lost before the broker sees
+  // it, or the broker handles it and its response is lost. Either way the producer times out.
+  Status drop_next_request(BrokerId broker);
+  Status drop_next_response(BrokerId broker);
+  bool take_dropped_request(BrokerId broker);
+  bool take_dropped_response(BrokerId broker);
   Status set_latency(BrokerId from, BrokerId to, int64_t ms);
 
   Result<CreateTopicResult> create_topic(const std::string& name, const TopicSpec& spec);
@@ -136,7 +144,7 @@ class Cluster {
   // Elections and broker lifecycle (controller.cpp).
   void elect_leader(Topic& topic, Partition& partition, BrokerId leader, bool unclean);
   void become_follower(Topic& topic, Partition& partition, Replica& replica);
-  void truncate_diverged(Partition& partition, Replica& follower);
+  void truncate_diverged(Topic& topic, Partition& partition, Replica& follower);
   void choose_controller();
   ConfigValue effective_topic_config(const Topic& topic, const ConfigDef& def, ConfigSource& source) const;
 
@@ -156,6 +164,8 @@ class Cluster {
   std::map<uint64_t, PendingAck> pending_acks_;
   uint64_t next_pending_ack_id_ = 0;
   std::optional<TimeMs> isr_check_at_;
+  int64_t next_producer_id_ = 0;
+  std::map<BrokerId, int32_t> dropped_requests_, dropped_responses_;
   int64_t isr_shrinks_ = 0, isr_expands_ = 0, leader_elections_ = 0, unclean_elections_ = 0;
 };
 

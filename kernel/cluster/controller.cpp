@@ -50,6 +50,34 @@ Status Cluster::set_latency(BrokerId from, BrokerId to, int64_t ms) {
   return ok_status();
 }
 
+Status Cluster::drop_next_request(BrokerId broker) {
+  if (std::find(broker_ids_.begin(), broker_ids_.end(), broker) == broker_ids_.end())
+    return make_error(ErrorCode::BROKER_NOT_AVAILABLE, fmt::format("There is no broker {}.", broker));
+  ++dropped_requests_[broker];
+  return ok_status();
+}
+
+Status Cluster::drop_next_response(BrokerId broker) {
+  if (std::find(broker_ids_.begin(), broker_ids_.end(), broker) == broker_ids_.end())
+    return make_error(ErrorCode::BROKER_NOT_AVAILABLE, fmt::format("There is no broker {}.", broker));
+  ++dropped_responses_[broker];
+  return ok_status();
+}
+
+bool Cluster::take_dropped_request(BrokerId broker) {
+  auto it = dropped_requests_.find(broker);
+  if (it == dropped_requests_.end() || it->second == 0) return false;
+  --it->second;
+  return true;
+}
+
+bool Cluster::take_dropped_response(BrokerId broker) {
+  auto it = dropped_responses_.find(broker);
+  if (it == dropped_responses_.end() || it->second == 0) return false;
+  --it->second;
+  return true;
+}
+
 void Cluster::elect_leader(Topic& topic, Partition& partition, BrokerId leader, bool unclean) {
   const BrokerId previous = partition.leader;
   const bool first_leader = partition.last_leader < 0;  // a new partition: no election to report
@@ -84,7 +112,7 @@ void Cluster::elect_leader(Topic& topic, Partition& partition, BrokerId leader, 
   if (maybe_advance_high_watermark(topic, partition)) complete_pending_acks(topic.name, partition.id);
 }
 
-void Cluster::truncate_diverged(Partition& partition, Replica& follower) {
+void Cluster::truncate_diverged(Topic& topic, Partition& partition, Replica& follower) {
   const Replica& leader = partition.leader_replica();
   const int32_t epoch = follower.latest_epoch();
   if (epoch < 0) return;
@@ -113,15 +141,20 @@ void Cluster::truncate_diverged(Partition& partition, Replica& follower) {
   if (truncate_at >= follower.log.log_end_offset()) return;
   const int64_t lost = follower.log.log_end_offset() - truncate_at;
   follower.log.truncate_to(truncate_at);
+  follower.producers.clear();  // rebuilt from what is left, as Kafka reloads producer state
+  follower.log.read_batches(follower.log.log_start_offset(), truncate_at, [&](const RecordBatchView& batch) {
+    if (auto producer = producer_identity(batch)) follower.producers.record(*producer, batch.base_offset(), batch.last_offset());
+    return true;
+  });
   while (!follower.epochs.empty() && follower.epochs.back().start_offset >= truncate_at) follower.epochs.pop_back();
   follower.high_watermark = std::min(follower.high_watermark, truncate_at);
-  record_event("Truncation", nullptr, partition.id, follower.broker,
-               fmt::format("broker {} truncated {} record(s) it had beyond offset {} (not in the leader's log)",
-                           follower.broker, lost, truncate_at));
+  record_event("Truncation", &topic, partition.id, follower.broker,
+               fmt::format("{}-{}: broker {} truncated {} record(s) it had from offset {} on (not in the leader's log)",
+                           topic.name, partition.id, follower.broker, lost, truncate_at));
 }
 
 void Cluster::become_follower(Topic& topic, Partition& partition, Replica& replica) {
-  truncate_diverged(partition, replica);
+  truncate_diverged(topic, partition, replica);
   start_follower(topic, partition, replica);
 }
 

@@ -101,6 +101,7 @@ void Cluster::answer_fetch(Topic& topic, Partition& partition, Replica& follower
       if (batch.base_offset() == follower->log.log_end_offset()) {
         follower->log.append_replicated(batch.bytes(), now());
         follower->note_epoch(batch.leader_epoch(), batch.base_offset());
+        if (auto producer = producer_identity(batch)) follower->producers.record(*producer, batch.base_offset(), batch.last_offset());
       }
       pos += static_cast<std::size_t>(batch.size_bytes());
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/config.hpp"
+#include "cluster/producer_state.hpp"
 #include "cluster/replica_assignment.hpp"
 #include "cluster/uuid.hpp"
 #include "log/partition_log.hpp"
@@ -27,6 +28,7 @@ struct Replica {
   PartitionLog log;
   int64_t high_watermark = 0;  // this replica's view; the leader's is the partition's
   std::vector<EpochEntry> epochs;
+  ProducerStateTable producers;  // idempotent producers' recent batches, rebuilt on truncation
   // What the leader knows about this replica as a follower.
   int64_t known_log_end_offset = 0;
   TimeMs last_caught_up_ms = 0;

@@ -49,6 +49,9 @@ void RecordBatchBuilder::reset(int32_t write_limit) {
   record_count_ = 0;
   base_timestamp_ = 0;
   max_timestamp_ = -1;
+  producer_id_ = -1;
+  producer_epoch_ = -1;
+  base_sequence_ = -1;
 }
 
 bool RecordBatchBuilder::has_room_for(const RecordInput& record) const {
@@ -90,9 +93,9 @@ std::string_view RecordBatchBuilder::finish() {
   store_be(header + batch_field::kLastOffsetDelta, static_cast<uint64_t>(record_count_ - 1), 4);
   store_be(header + batch_field::kBaseTimestamp, static_cast<uint64_t>(base_timestamp_), 8);
   store_be(header + batch_field::kMaxTimestamp, static_cast<uint64_t>(max_timestamp_), 8);
-  store_be(header + batch_field::kProducerId, static_cast<uint64_t>(int64_t{-1}), 8);
-  store_be(header + batch_field::kProducerEpoch, static_cast<uint64_t>(int64_t{-1}), 2);
-  store_be(header + batch_field::kBaseSequence, static_cast<uint64_t>(int64_t{-1}), 4);
+  store_be(header + batch_field::kProducerId, static_cast<uint64_t>(producer_id_), 8);
+  store_be(header + batch_field::kProducerEpoch, static_cast<uint64_t>(static_cast<uint16_t>(producer_epoch_)), 2);
+  store_be(header + batch_field::kBaseSequence, static_cast<uint64_t>(static_cast<uint32_t>(base_sequence_)), 4);
   store_be(header + batch_field::kRecordCount, static_cast<uint64_t>(record_count_), 4);
   return buffer_;
 }

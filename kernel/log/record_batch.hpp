@@ -54,6 +54,12 @@ class RecordBatchBuilder {
   TimeMs max_timestamp() const { return max_timestamp_; }
   // The finished batch: header fields written, base offset 0 (the log assigns real offsets).
   std::string_view finish();
+  // An idempotent producer's id, epoch and first sequence number, written by finish().
+  void set_producer(int64_t producer_id, int16_t epoch, int32_t base_sequence) {
+    producer_id_ = producer_id;
+    producer_epoch_ = epoch;
+    base_sequence_ = base_sequence;
+  }
 
  private:
   std::string buffer_;
@@ -61,6 +67,9 @@ class RecordBatchBuilder {
   int32_t record_count_ = 0;
   TimeMs base_timestamp_ = 0;
   TimeMs max_timestamp_ = -1;
+  int64_t producer_id_ = -1;
+  int16_t producer_epoch_ = -1;
+  int32_t base_sequence_ = -1;
 };
 
 // Read access to one stored batch.
