@@ -54,12 +54,14 @@ std::optional<std::string> help_for_word(lua_State* L, const std::string& word) 
       text = text ? fmt::format("{}\n{}", *text, describe_type(*type)) : describe_type(*type);
     }
   }
-  if (text) return text;
+  // A word can be a concept page and a config key at once ("acks"): show both.
   std::string configs;
   for (const ConfigCatalog* catalog : all_config_catalogs()) {
     if (word == std::string(config_scope_name(catalog->scope())) + " configs") return describe_scope_configs(*catalog);
     if (const ConfigDef* def = catalog->find(word)) configs += fmt::format("{}{}", configs.empty() ? "" : "\n", describe_config(*def, catalog->scope()));
   }
+  if (text && !configs.empty()) return fmt::format("{}\n{}", *text, configs);
+  if (text) return text;
   if (!configs.empty()) return configs;
   std::string methods;
   for (const TypeDoc* type : bound_types())

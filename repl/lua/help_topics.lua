@@ -10,6 +10,8 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("keys")        keys and the default partitioner
   help("partitioner") every partitioner klab knows   help("batching")    batch.size and linger.ms
   help("offsets")     offsets, positions, seeking    help("time")        the simulated clock
+  help("replication") leaders, ISR, high watermark   help("failures")    stopping brokers, elections
+  help("acks")        durability of a write          help("idempotence") retries without duplicates
   help("errors")      Kafka errors as Lua values     help("labs")        guided labs and grading
   help("configs")     every config key by scope      help("linger.ms")   one config key
   help(cluster)       the methods of an object       help(klab)          klab.* functions
@@ -108,6 +110,54 @@ configs = [[
 Config keys are Kafka's own names, given as strings: p = cluster:producer{ ["linger.ms"] = 5 }.
 Lists: help("broker configs"), help("topic configs"), help("producer configs"),
 help("consumer configs"). One key: help("acks"). Unknown keys are refused with a suggestion.
+]],
+
+replication = [[
+Each partition has replication_factor copies (replicas) on different brokers. One is the leader:
+producers write to it and consumers read from it. The followers fetch from the leader and append
+what they get. The in-sync replicas (ISR) are the leader and the followers that have caught up with
+it within replica.lag.time.max.ms (30 s). The high watermark is the offset every ISR member has
+reached: consumers only see records below it. In Kafka 3.7 it only advances while the ISR has at
+least min(min.insync.replicas, replication factor) members.
+  cluster:create_topic("t", { partitions = 2, replication_factor = 3 })
+  cluster:describe_topic("t")      -- Leader, Replicas, Isr per partition
+  cluster:metrics().UnderReplicatedPartitions
+  cluster:set_latency(2, 3, 100)   -- slow the link from broker 2 to broker 3
+See also help("failures"), help("acks").
+]],
+
+failures = [[
+  cluster:stop_broker(2)   cluster:start_broker(2)   cluster:brokers()   cluster:controller()
+A stopped broker leaves every ISR at once (as in a controlled shutdown). Each partition it led elects
+a new leader: the first replica, in assignment order, that is alive and in the ISR. If none is alive the
+partition is offline ("Leader: none") until one comes back, unless unclean.leader.election.enable lets
+an out-of-sync replica lead, losing the records it never got. A returning broker truncates whatever the
+leader does not have (by leader epoch), fetches, and rejoins the ISR once caught up.
+  cluster:elect_leaders("t")   -- preferred replicas lead again (not automatic in klab yet)
+  cluster:events()             -- the timeline: stops, elections, ISR changes, truncations
+  cluster:metrics()            -- OfflinePartitionsCount, UnderReplicatedPartitions, ...
+  cluster:drop_next_request(b)   cluster:drop_next_response(b)   -- lose one produce request/answer
+]],
+
+acks = [[
+acks=0: the producer does not wait (offset -1); a write can vanish without anyone knowing.
+acks=1: the leader has written it; if the leader dies before a follower copied it, it is gone
+        even though it was acknowledged (the new leader never had it).
+acks=all (default since Kafka 3.0): every in-sync replica has it. With min.insync.replicas=2 a write
+        needs two in-sync copies; with fewer the leader answers NOT_ENOUGH_REPLICAS (retriable: the
+        producer retries until delivery.timeout.ms, 120 s, then fails).
+Each level costs simulated time: compare cluster:now() around p:send with acks = 0, 1 and "all".
+]],
+
+idempotence = [[
+A produce request whose answer is lost is retried, and without idempotence the retry writes the
+records a second time. The idempotent producer (enable.idempotence=true, the default since Kafka 3.0)
+numbers each partition's batches; the leader answers a retried batch it already has with its original
+offsets and refuses batches out of order, so retries neither duplicate nor reorder. It needs acks=all,
+retries > 0 and max.in.flight.requests.per.connection <= 5: asking for it explicitly with a conflicting
+setting is an error; left at the default it is quietly turned off (c:producer{ acks = 1 } is not idempotent).
+It does not help when the application itself sends the same record twice (for example after a crash).
+  cluster:drop_next_response(leader)   p:send("t", "once")   -- one copy, or two without idempotence
 ]],
 
 labs = [[

@@ -14,9 +14,9 @@ namespace {
 
 using namespace klab;
 
-std::unique_ptr<Cluster> make_cluster(int32_t partitions) {
+std::unique_ptr<Cluster> make_cluster(int32_t partitions, int32_t replication_factor = 1) {
   auto cluster = std::move(Cluster::create(ClusterOptions{}).value());
-  (void)cluster->create_topic("bench", TopicSpec{partitions, 1, {}});
+  (void)cluster->create_topic("bench", TopicSpec{partitions, replication_factor, {}});
   return cluster;
 }
 
@@ -36,12 +36,13 @@ void produce(Cluster& cluster, int64_t count, bool keyed) {
   producer->flush();
 }
 
-// records_per_iteration() records of 100 bytes into a fresh topic of `partitions` partitions.
-void BM_Produce(benchmark::State& state, int32_t partitions, bool keyed) {
+// records_per_iteration() records of 100 bytes into a fresh topic of `partitions` partitions, with
+// the default producer (acks=all, idempotent); replicated topics include the followers' fetches.
+void BM_Produce(benchmark::State& state, int32_t partitions, bool keyed, int32_t replication_factor = 1) {
   const int64_t count = klab_bench::records_per_iteration();
   for (auto _ : state) {
     state.PauseTiming();
-    auto cluster = make_cluster(partitions);
+    auto cluster = make_cluster(partitions, replication_factor);
     state.ResumeTiming();
     produce(*cluster, count, keyed);
     state.PauseTiming();
@@ -53,6 +54,8 @@ void BM_Produce(benchmark::State& state, int32_t partitions, bool keyed) {
 }
 BENCHMARK_CAPTURE(BM_Produce, unkeyed_one_partition, 1, false)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Produce, keyed_twelve_partitions, 12, true)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Produce, unkeyed_one_partition_rf3_acks_all, 1, false, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Produce, keyed_twelve_partitions_rf3_acks_all, 12, true, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ConsumerPoll(benchmark::State& state) {
   const int64_t count = klab_bench::records_per_iteration();
