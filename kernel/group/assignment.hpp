@@ -27,18 +27,20 @@
 //      some current member owns and must revoke first (it is assigned in the follow-up rebalance).
 //   3. Same input, same output: no randomness, no clock, no unordered iteration reaches the result.
 //
-// Where this port cannot equal Java (both are edge cases; see kafka-semantics.md §3 caveat):
-//   * The sticky assignors iterate members where Java iterates a HashMap keyed by member id. Here
+// Where this port cannot, or does not, equal Java (checked against a transcription of the Java
+// classes on 90,000 random groups: equal everywhere except as listed):
+//   * The sticky assignors iterate members where Java iterates a HashMap keyed by member id; here
 //     that order is ascending member id. It decides (a) which of several members that owned
-//     maxQuota or more partitions keep the extra one in the "constrained" algorithm, (b) which
-//     claim wins when one partition is claimed by members of different generations in a
-//     three-way tie, and (c) which older-generation owner is remembered when two claim a partition
-//     in the same older generation. Java's order is by String.hashCode bucket, which equals
-//     ascending order for ids such as C0, C1, C2 but not in general ("C3" hashes before "C0" in a
-//     16-bucket table).
-//   * The "general" sticky algorithm picks one partition out of a Java HashSet<TopicPartition>;
-//     java_hash_order.hpp reproduces that order exactly except when 9+ partitions of one topic fall
-//     into one bucket of a table of 64+ buckets (Java then turns the bucket into a tree).
+//     maxQuota or more partitions keep the extra one in the "constrained" algorithm (scenario G),
+//     (b) the outcome when three or more members claim one partition in mixed generations, and
+//     (c) which owner is remembered when two members claimed a partition in the same older
+//     generation. Java's order is by String.hashCode bucket: ascending for C0, C1, C2, but in a
+//     16-bucket table C3..C9 come before C0 (their hashes 2128..2134 wrap to buckets 0..6).
+//   * The general sticky algorithm picks "the first" partition of a Java HashSet<TopicPartition>;
+//     java_hash_order.hpp reproduces that order except for buckets Java turns into trees.
+//   * Two places where Java has no sensible answer (sticky_general.cpp): a partition is not handed
+//     back to an older-generation owner that no longer subscribes to its topic (Java does, or
+//     throws), and a rebalancing pass that Java would repeat forever is stopped.
 //   * Rack-aware assignment (client.rack, KIP-881) is not modelled: klab consumers have no rack.
 #pragma once
 #include <cstdint>

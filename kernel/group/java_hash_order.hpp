@@ -9,7 +9,10 @@
 //     bucket reaches 9 entries while the table has fewer than 64 buckets; it never shrinks;
 //   * iteration goes bucket by bucket; inside a bucket, in insertion order (a resize keeps it).
 // Not reproduced: a bucket of 9+ entries in a table of 64+ buckets becomes a tree, which reorders
-// it. That needs 9 partitions of one topic in one bucket of a set of at most 48 of them.
+// it. Partitions of one topic share a bucket only if their numbers agree modulo the table size,
+// so this needs 9 partitions 64 apart moved between the same two members: topics of 500+
+// partitions. (Checked against java.util.HashSet under 18,000 random operations; the only
+// differences were such trees.)
 #pragma once
 #include <cstdint>
 #include <string_view>

@@ -27,6 +27,21 @@ void PartitionMovements::record_move(const TopicPartition& partition, std::size_
   if (earlier.source != new_owner) add(partition, Move{earlier.source, new_owner});
 }
 
+bool PartitionMovements::operator==(const PartitionMovements& other) const {
+  if (moves_ != other.moves_ || moves_by_topic_.size() != other.moves_by_topic_.size()) return false;
+  for (const auto& [topic, pairs] : moves_by_topic_) {
+    auto other_pairs = other.moves_by_topic_.find(topic);
+    if (other_pairs == other.moves_by_topic_.end() || other_pairs->second.size() != pairs.size()) return false;
+    for (const auto& [move, partitions] : pairs) {
+      auto other_set = other_pairs->second.find(move);
+      if (other_set == other_pairs->second.end() || other_set->second.capacity() != partitions.capacity() ||
+          other_set->second.in_order() != partitions.in_order())
+        return false;
+    }
+  }
+  return true;
+}
+
 void PartitionMovements::add(const TopicPartition& partition, Move move) {
   moves_[partition] = move;
   moves_by_topic_[partition.topic][move].add(partition);

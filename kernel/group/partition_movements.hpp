@@ -23,6 +23,8 @@ class PartitionMovements {
   // Java's HashSet iterator would.
   TopicPartition partition_to_move(const TopicPartition& partition, std::size_t old_owner, std::size_t new_owner) const;
   void record_move(const TopicPartition& partition, std::size_t old_owner, std::size_t new_owner);
+  // Same moves, and sets that will iterate the same now and after further moves.
+  bool operator==(const PartitionMovements& other) const;
 
  private:
   struct Move {

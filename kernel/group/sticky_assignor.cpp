@@ -7,7 +7,9 @@
 // 1. Previous ownership (allSubscriptionsEqual). Members are visited in ascending member id (Java:
 //    HashMap order, see assignment.hpp). A claim on a partition stands unless another member
 //    claimed it too: in the same generation, both lose it (it is "claimed by several"); otherwise
-//    the higher generation keeps it.
+//    the higher generation keeps it. The constrained algorithm runs when every member's topics
+//    equal the first non-empty topic set met; so, as in Java, a member subscribed to nothing that
+//    comes first does not stop it, and is dealt partitions of topics it did not ask for.
 // 2. Constrained algorithm, P partitions over C members: minQuota = P / C, maxQuota = ceil(P / C),
 //    and exactly P % C members end with maxQuota. Each member keeps its owned partitions sorted
 //    by (partition, topic) -- so that what it gives up is spread over topics -- up to:
