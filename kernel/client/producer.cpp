@@ -1,5 +1,6 @@
 #include "client/producer.hpp"
 
+#include <cstdint>
 #include <fmt/format.h>
 
 namespace klab {
@@ -154,6 +155,15 @@ void Producer::run_sender() {
   std::map<BrokerId, bool> busy;
   for (const auto& [broker, count] : in_flight_requests_)
     if (count >= max_in_flight_) busy[broker] = true;
+  if (epoch_bump_required_) {
+    epoch_bump_required_ = false;
+    if (producer_epoch_ == INT16_MAX) {
+      producer_id_ = cluster_.allocate_producer_id();
+      producer_epoch_ = 0;
+    } else {
+      ++producer_epoch_;
+    }
+  }
   auto requests = accumulator_.drain(cluster_, now, max_request_size_, busy);
   for (auto& [leader, batches] : requests) {
     if (idempotent_) assign_sequences(batches);
@@ -170,9 +180,12 @@ void Producer::run_sender() {
 void Producer::assign_sequences(const std::vector<ProducerBatch*>& batches) {
   for (ProducerBatch* batch : batches) {
     if (batch->base_sequence >= 0) continue;  // a retry keeps its numbers
-    int32_t& next = next_sequence_[{batch->topic, batch->partition}];
+    Sequences& sequences = next_sequence_[{batch->topic, batch->partition}];
+    if (sequences.epoch != producer_epoch_ && unacknowledged_[{batch->topic, batch->partition}].empty())
+      sequences = Sequences{0, producer_epoch_};
+    int32_t& next = sequences.next;
     batch->base_sequence = next;
-    batch->builder.set_producer(producer_id_, producer_epoch_, next);
+    batch->builder.set_producer(producer_id_, sequences.epoch, next);
     const int64_t after = int64_t{next} + batch->builder.record_count();
     next = static_cast<int32_t>(after > INT32_MAX ? after - INT32_MAX - 1 : after);
     unacknowledged_[{batch->topic, batch->partition}].insert(batch->base_sequence);
@@ -196,10 +209,17 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
       complete(batch, AppendInfo{});
     }
     --in_flight_requests_[leader];
-    if (cluster_.take_dropped_request(leader)) return;
-    cluster_.scheduler().schedule_after(latency, [cluster, topics = std::move(topics), copies = std::move(copies)] {
-      for (std::size_t i = 0; i < copies.size(); ++i)
-        if (Topic* topic = cluster->find_topic(topics[i])) (void)cluster->append(*topic, copies[i].first, copies[i].second, 0);
+    // On arrival: a stopped broker appends nothing, and one that no longer leads a partition refuses
+    // its batch (NOT_LEADER_OR_FOLLOWER, which acks=0 never hears about).
+    cluster_.scheduler().schedule_after(latency, [cluster, leader, topics = std::move(topics), copies = std::move(copies)] {
+      if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return;
+      for (std::size_t i = 0; i < copies.size(); ++i) {
+        Topic* topic = cluster->find_topic(topics[i]);
+        if (!topic || copies[i].first >= topic->partition_count() ||
+            topic->partitions[static_cast<std::size_t>(copies[i].first)]->leader != leader)
+          continue;
+        (void)cluster->append(*topic, copies[i].first, copies[i].second, 0);
+      }
     });
     return;
   }
@@ -304,7 +324,10 @@ void Producer::complete(ProducerBatch* batch, const Result<AppendInfo>& outcome)
     waiter.callback(metadata, nullptr);
   }
   --in_flight_batches_;
-  if (batch->base_sequence >= 0) unacknowledged_[{batch->topic, batch->partition}].erase(batch->base_sequence);
+  if (batch->base_sequence >= 0) {
+    unacknowledged_[{batch->topic, batch->partition}].erase(batch->base_sequence);
+    if (!outcome) epoch_bump_required_ = true;
+  }
   accumulator_.release(batch);
 }
 

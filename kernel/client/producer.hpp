@@ -73,7 +73,16 @@ class Producer {
   bool idempotent_;
   int64_t producer_id_;
   int16_t producer_epoch_ = 0;
-  std::map<std::pair<std::string, int32_t>, int32_t> next_sequence_;
+  // A batch that failed for good leaves a gap in its partition's sequence numbers. As Kafka's
+  // TransactionManager does for an idempotent producer (KIP-360), the producer then bumps its epoch,
+  // and each partition starts again at sequence 0 under the new epoch once its in-flight batches of
+  // the old epoch are answered.
+  bool epoch_bump_required_ = false;
+  struct Sequences {
+    int32_t next = 0;
+    int16_t epoch = 0;
+  };
+  std::map<std::pair<std::string, int32_t>, Sequences> next_sequence_;
   std::map<std::pair<std::string, int32_t>, std::set<int32_t>> unacknowledged_;
   std::map<BrokerId, int64_t> in_flight_requests_;
   bool ignore_keys_;

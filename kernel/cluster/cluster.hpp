@@ -145,6 +145,7 @@ class Cluster {
   void elect_leader(Topic& topic, Partition& partition, BrokerId leader, bool unclean);
   void become_follower(Topic& topic, Partition& partition, Replica& replica);
   void truncate_diverged(Topic& topic, Partition& partition, Replica& follower);
+  void truncate_replica(Topic& topic, Partition& partition, Replica& follower, int64_t truncate_at);
   void choose_controller();
   ConfigValue effective_topic_config(const Topic& topic, const ConfigDef& def, ConfigSource& source) const;
 

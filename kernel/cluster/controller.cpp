@@ -117,16 +117,20 @@ void Cluster::truncate_diverged(Topic& topic, Partition& partition, Replica& fol
   const int32_t epoch = follower.latest_epoch();
   if (epoch < 0) return;
   // The leader's answer to OffsetsForLeaderEpoch(epoch): its largest epoch <= epoch, and where it ends.
+  // When the leader's epochs all begin after `epoch` (an unclean leader that never saw it), Kafka
+  // answers with `epoch` itself and the start of the leader's first epoch (LeaderEpochFileCache
+  // .endOffsetFor), so the follower keeps only what precedes that.
   int32_t leader_epoch = -1;
   int64_t end_offset = leader.log.log_end_offset();
   for (std::size_t i = 0; i < leader.epochs.size(); ++i) {
     if (leader.epochs[i].epoch > epoch) {
       end_offset = leader.epochs[i].start_offset;
+      if (i == 0) leader_epoch = epoch;
       break;
     }
     leader_epoch = leader.epochs[i].epoch;
   }
-  int64_t truncate_at = follower.high_watermark;  // nothing known in common: fall back to the high watermark
+  int64_t truncate_at = follower.high_watermark;  // the leader knows no epochs: fall back to the high watermark
   if (leader_epoch >= 0) {
     // If the leader never had `epoch`, the follower's own end of leader_epoch bounds the common prefix.
     int64_t own_end = follower.log.log_end_offset();
@@ -137,7 +141,10 @@ void Cluster::truncate_diverged(Topic& topic, Partition& partition, Replica& fol
       }
     truncate_at = std::min(end_offset, own_end);
   }
-  truncate_at = std::min(truncate_at, follower.log.log_end_offset());
+  truncate_replica(topic, partition, follower, truncate_at);
+}
+
+void Cluster::truncate_replica(Topic& topic, Partition& partition, Replica& follower, int64_t truncate_at) {
   if (truncate_at >= follower.log.log_end_offset()) return;
   const int64_t lost = follower.log.log_end_offset() - truncate_at;
   follower.log.truncate_to(truncate_at);

@@ -64,6 +64,13 @@ void Cluster::handle_fetch(const std::string& topic_name, int32_t partition_id, 
     });
     return;
   }
+  if (fetch_offset > partition.log().log_end_offset()) {
+    // OFFSET_OUT_OF_RANGE: the follower is ahead of the leader (it kept records an unclean leader
+    // never had). It truncates to the leader's log end and fetches again.
+    truncate_replica(*topic, partition, *follower, partition.log().log_end_offset());
+    send_fetch(topic_name, partition_id, follower_id, generation);
+    return;
+  }
   update_follower_fetch_state(*topic, partition, *follower, fetch_offset);
   if (partition.log().log_end_offset() > fetch_offset) {
     answer_fetch(*topic, partition, *follower, generation);

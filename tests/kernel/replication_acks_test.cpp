@@ -224,7 +224,7 @@ TEST_CASE("acks=0 never waits") {
   }
 }
 
-TEST_CASE("an acks=0 record sent to a broker that stops before it arrives is lost" * doctest::may_fail()) {
+TEST_CASE("an acks=0 record sent to a broker that stops before it arrives is lost") {
   // The request travels to the broker that led when it was sent; a stopped broker appends nothing,
   // and a broker that no longer leads the partition rejects it (and acks=0 never learns either way).
   auto cluster = test::make_cluster();
@@ -241,8 +241,7 @@ TEST_CASE("an acks=0 record sent to a broker that stops before it arrives is los
   CHECK(partition.log().log_end_offset() == 0);  // the new leader never received it
 }
 
-TEST_CASE("an idempotent producer whose acks=all batch failed for want of replicas writes again once they are back" *
-          doctest::may_fail()) {
+TEST_CASE("an idempotent producer whose acks=all batch failed for want of replicas writes again once they are back") {
   // The broker refused the batch before appending it (NOT_ENOUGH_REPLICAS), so its sequence number
   // was never used: Kafka's producer hands the sequence back (TransactionManager
   // .adjustSequencesDueToFailedBatch) or, when it cannot tell, bumps its epoch (KIP-360, 2.5+).

@@ -235,7 +235,7 @@ TEST_CASE("random failures keep the replication invariants (min.insync.replicas=
   for (uint64_t seed : kSeeds) run_simulation(seed, false, 400);
 }
 
-TEST_CASE("random failures keep the replication invariants with an unclean.leader.election.enable topic" * doctest::may_fail()) {
+TEST_CASE("random failures keep the replication invariants with an unclean.leader.election.enable topic") {
   // Unclean elections may lose records, but never leave two in-sync replicas with different logs.
   for (uint64_t seed : kUncleanSeeds) run_simulation(seed, true, 400);
 }

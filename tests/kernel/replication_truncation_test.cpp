@@ -121,8 +121,7 @@ TEST_CASE("a follower truncates to where the leader's epoch ended, keeping the c
   CHECK(test::events_of_kind(*cluster, "Truncation").size() == 1);
 }
 
-TEST_CASE("after an unclean election the old leader drops what the new leader never had, even below its high watermark" *
-          doctest::may_fail()) {
+TEST_CASE("after an unclean election the old leader drops what the new leader never had, even below its high watermark") {
   // KIP-279: the leader answers OffsetsForLeaderEpoch for an epoch older than all of its own with
   // the start offset of its earliest epoch, so the follower truncates there (LeaderEpochFileCache
   // .endOffsetFor). Falling back to the follower's high watermark keeps records the leader lacks.
