@@ -160,10 +160,12 @@ int cluster_brokers(lua_State* L) {
   const auto& brokers = cluster.brokers();
   lua_createtable(L, static_cast<int>(brokers.size()), 0);
   for (std::size_t i = 0; i < brokers.size(); ++i) {
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 5);
     lua_pushinteger(L, brokers[i].id), lua_setfield(L, -2, "id");
     lua_pushboolean(L, brokers[i].alive), lua_setfield(L, -2, "alive");
     lua_pushboolean(L, brokers[i].id == cluster.controller()), lua_setfield(L, -2, "controller");
+    lua_pushboolean(L, brokers[i].isolated), lua_setfield(L, -2, "isolated");
+    lua_pushboolean(L, brokers[i].fenced), lua_setfield(L, -2, "fenced");
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
   }
   return 1;
@@ -189,6 +191,13 @@ int cluster_start_broker(lua_State* L) {
   Cluster& cluster = check_cluster(L, 1, "start_broker");
   return push_status(L, cluster.start_broker(check_broker_id(L, 2, "start_broker")));
 }
+
+int cluster_isolate(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "isolate");
+  return push_status(L, cluster.isolate(check_broker_id(L, 2, "isolate")));
+}
+
+int cluster_heal(lua_State* L) { return push_status(L, check_cluster(L, 1, "heal").heal()); }
 
 int cluster_controller(lua_State* L) {
   BrokerId controller = check_cluster(L, 1, "controller").controller();
@@ -292,7 +301,9 @@ const MethodDoc kClusterMethods[] = {
     {"now", lua_entry<cluster_now>, "c:now() --> ms", "The simulated clock, in milliseconds since the cluster started."},
     {"advance", lua_entry<cluster_advance>, "c:advance(ms) --> now",
      "Lets `ms` simulated milliseconds pass: every timed event in between happens (lingering batches are sent, ...)."},
-    {"brokers", lua_entry<cluster_brokers>, "c:brokers() --> { {id=, alive=}, ... }", "The brokers of the cluster."},
+    {"brokers", lua_entry<cluster_brokers>, "c:brokers() --> { {id=, alive=, controller=, isolated=, fenced=}, ... }",
+     "The brokers of the cluster: running or stopped, which one is the controller, which are cut off by "
+     "c:isolate() and which of those the controller has fenced."},
     {"seed", lua_entry<cluster_seed>, "c:seed() --> number", "The seed: the same seed and script give the same run."},
     {"stop_broker", lua_entry<cluster_stop_broker>, "c:stop_broker(id) --> true | nil, err",
      "Stops a broker (like a controlled shutdown: it is fenced at once). It leaves every ISR; the partitions it "
@@ -301,8 +312,18 @@ const MethodDoc kClusterMethods[] = {
     {"start_broker", lua_entry<cluster_start_broker>, "c:start_broker(id) --> true | nil, err",
      "Starts a stopped broker. Its replicas truncate whatever the current leaders never had, fetch, and "
      "rejoin the ISR once caught up."},
+    {"isolate", lua_entry<cluster_isolate>, "c:isolate(id) --> true | nil, err",
+     "A network partition: broker `id` can no longer reach the other brokers or the controller; clients still "
+     "reach it. Followers stop fetching across the cut; an isolated leader's high watermark freezes (acks=all "
+     "writes wait). After broker.session.timeout.ms (9000) the controller fences it: it leaves every ISR and "
+     "its partitions get new leaders, but it does not know, and keeps taking acks=1 writes from producers "
+     "whose metadata still names it (a zombie leader). See help(\"failures\")."},
+    {"heal", lua_entry<cluster_heal>, "c:heal() --> true | nil, err",
+     "Ends every network partition made by c:isolate(). A zombie leader learns of the new leader and "
+     "truncates what it took meanwhile (lost: see c:events()); followers catch up and rejoin the ISR."},
     {"controller", lua_entry<cluster_controller>, "c:controller() --> id | nil",
-     "The active controller: the live broker with the lowest id."},
+     "The active controller: at first the lowest broker id; it keeps the role until it stops or is cut off, "
+     "then the lowest connected live broker takes over."},
     {"elect_leaders", lua_entry<cluster_elect_leaders>, "c:elect_leaders(topic) --> moved | nil, err",
      "Preferred-replica election (kafka-leader-election.sh --election-type preferred): each partition whose "
      "first replica is alive and in sync gets it back as leader. Returns how many leaders moved."},

@@ -51,6 +51,13 @@ ConfigCatalog make_broker_catalog() {
       {"replica.fetch.wait.max.ms", ConfigType::Int, int64_t{500}, 0, {}, {},
        "How long a follower's fetch request may wait at the leader for new data before it is answered "
        "empty."},
+      {"replica.fetch.backoff.ms", ConfigType::Int, int64_t{1000}, 0, {}, {},
+       "How long a follower waits before fetching again after a fetch failed (the leader could not be "
+       "reached, for example across a network partition)."},
+      {"broker.session.timeout.ms", ConfigType::Int, int64_t{9000}, 1, {}, {},
+       "KRaft: the controller fences a broker it has not heard a heartbeat from for this long. A fenced "
+       "broker leaves every ISR and loses its leaderships; one cut off by a network partition does not "
+       "know it and keeps serving clients that still send to it."},
   });
 }
 
@@ -118,6 +125,11 @@ ConfigCatalog make_producer_catalog() {
       {"max.in.flight.requests.per.connection", ConfigType::Int, int64_t{5}, 1, {}, {},
        "How many produce requests may wait for an answer on one broker connection. Above 1, a retried "
        "batch can land after a later one (reordering) unless idempotence is on."},
+      {"metadata.max.age.ms", ConfigType::Long, int64_t{300000}, 0, {}, {},
+       "The producer refreshes its metadata (who leads each partition) at least this often. It also "
+       "refreshes at once after NOT_LEADER_OR_FOLLOWER, a request that timed out, or a broker that "
+       "refuses connections; a broker cut off by a network partition that still thinks it leads gives "
+       "no such sign, so acks=1 writes keep going to it until this age is reached."},
       {"request.timeout.ms", ConfigType::Int, int64_t{30000}, 0, {}, {},
        "How long the producer waits for the answer to a produce request. With acks=all the leader holds "
        "the request until the in-sync replicas have the records; past this time the attempt fails with "

@@ -38,6 +38,7 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
       ignore_keys_(config_.get_bool("partitioner.ignore.keys")),
       accumulator_(static_cast<int32_t>(config_.get_long("batch.size")), linger_ms_,
                    config_.get_bool("partitioner.adaptive.partitioning.enable")),
+      metadata_(cluster, config_.get_long("metadata.max.age.ms")),
       custom_partitioner_(std::move(custom_partitioner)) {
   if (!custom_partitioner_) {
     if (!config_.get_string("partitioner.class").empty()) round_robin_.emplace();
@@ -164,7 +165,7 @@ void Producer::run_sender() {
       ++producer_epoch_;
     }
   }
-  auto requests = accumulator_.drain(cluster_, now, max_request_size_, busy);
+  auto requests = accumulator_.drain(cluster_, leader_of_, now, max_request_size_, busy);
   for (auto& [leader, batches] : requests) {
     if (idempotent_) assign_sequences(batches);
     send_request(leader, std::move(batches));
@@ -173,7 +174,7 @@ void Producer::run_sender() {
   busy.clear();
   for (const auto& [broker, count] : in_flight_requests_)
     if (count >= max_in_flight_) busy[broker] = true;
-  if (accumulator_.has_sendable(cluster_, now, busy)) wake_sender_at(now);
+  if (accumulator_.has_sendable(cluster_, leader_of_, now, busy)) wake_sender_at(now);
   else if (auto next = accumulator_.next_wakeup(now, delivery_timeout_ms_)) wake_sender_at(*next);
 }
 
@@ -214,48 +215,50 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
     cluster_.scheduler().schedule_after(latency, [cluster, leader, topics = std::move(topics), copies = std::move(copies)] {
       if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return;
       for (std::size_t i = 0; i < copies.size(); ++i) {
-        Topic* topic = cluster->find_topic(topics[i]);
-        if (!topic || copies[i].first >= topic->partition_count() ||
-            topic->partitions[static_cast<std::size_t>(copies[i].first)]->leader != leader)
-          continue;
-        (void)cluster->append(*topic, copies[i].first, copies[i].second, 0);
+        if (Topic* topic = cluster->find_topic(topics[i])) (void)cluster->append_at(leader, *topic, copies[i].first, copies[i].second, 0);
       }
     });
     return;
   }
-  const TimeMs sent_at = cluster_.now();
-  cluster_.scheduler().schedule_after(latency, [this, alive, cluster, latency, leader, sent_at, batches = std::move(batches)] {
-    if (alive.expired() || !*alive.lock()) return;
-    // One outcome per batch; the response leaves when the last acks=all wait is over.
-    struct Request {
-      std::vector<ProducerBatch*> batches;
-      std::vector<Result<AppendInfo>> outcomes;
-      std::size_t waiting = 0;
-    };
-    // `waiting` starts at one for this loop itself, so an acks=all wait that is satisfied at once
-    // cannot send the response before every batch has been appended.
-    auto request = std::make_shared<Request>(Request{batches, {}, 1});
-    // Nothing answers (the leader is down, or the request or its response was lost): the attempt
-    // times out request.timeout.ms after it was sent.
-    auto time_out = [this, alive, cluster, leader, sent_at, request] {
-      cluster->scheduler().schedule_at(sent_at + request_timeout_ms_, [this, alive, leader, request] {
-        if (alive.expired() || !*alive.lock()) return;
-        --in_flight_requests_[leader];
-        wake_sender_at(cluster_.now());
-        Error timed_out{ErrorCode::REQUEST_TIMED_OUT, "No answer from the leader within request.timeout.ms."};
-        for (ProducerBatch* batch : request->batches) finish(batch, timed_out);
-      });
-    };
-    auto respond = [this, alive, cluster, latency, leader, request, time_out] {
-      if (cluster->take_dropped_response(leader)) return time_out();
+  // One outcome per batch; the response leaves when the last acks=all wait is over. Whichever comes
+  // first wins: the response, or request.timeout.ms after the request left (the Java client then
+  // disconnects and asks for fresh metadata).
+  struct Request {
+    std::vector<ProducerBatch*> batches;
+    std::vector<Result<AppendInfo>> outcomes;
+    std::size_t waiting = 0;
+    bool over = false;
+    Scheduler::EventId timer = 0;
+  };
+  auto request = std::make_shared<Request>(Request{std::move(batches), {}, 0, false, 0});
+  request->timer = cluster_.scheduler().schedule_after(request_timeout_ms_, [this, alive, leader, request] {
+    if (alive.expired() || !*alive.lock() || request->over) return;
+    request->over = true;
+    --in_flight_requests_[leader];
+    metadata_.request_update();
+    wake_sender_at(cluster_.now());
+    Error timed_out{ErrorCode::REQUEST_TIMED_OUT,
+                    fmt::format("No answer from broker {} within request.timeout.ms ({} ms).", leader, request_timeout_ms_)};
+    for (ProducerBatch* batch : request->batches) finish(batch, timed_out);
+  });
+  cluster_.scheduler().schedule_after(latency, [this, alive, cluster, latency, leader, request] {
+    if (alive.expired() || !*alive.lock() || request->over) return;
+    // Nothing answers when the broker is down or the request or its response is lost: the timer fires.
+    if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return;
+    auto respond = [this, alive, cluster, latency, leader, request] {
+      if (cluster->take_dropped_response(leader)) return;
       cluster->scheduler().schedule_after(latency, [this, alive, leader, request] {
-        if (alive.expired() || !*alive.lock()) return;
+        if (alive.expired() || !*alive.lock() || request->over) return;
+        request->over = true;
+        cluster_.scheduler().cancel(request->timer);
         --in_flight_requests_[leader];
         wake_sender_at(cluster_.now());
         for (std::size_t i = 0; i < request->batches.size(); ++i) finish(request->batches[i], request->outcomes[i]);
       });
     };
-    if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return time_out();
+    // `waiting` starts at one for this loop itself, so an acks=all wait that is satisfied at once
+    // cannot send the response before every batch has been appended.
+    request->waiting = 1;
     for (std::size_t i = 0; i < request->batches.size(); ++i) {
       ProducerBatch* batch = request->batches[i];
       Topic* topic = cluster->find_topic(batch->topic);
@@ -264,14 +267,7 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
                                                fmt::format("Topic '{}' was deleted before the batch arrived.", batch->topic)));
         continue;
       }
-      if (batch->partition >= topic->partition_count() ||
-          topic->partitions[static_cast<std::size_t>(batch->partition)]->leader != leader) {
-        request->outcomes.push_back(make_error(ErrorCode::NOT_LEADER_OR_FOLLOWER,
-                                               fmt::format("Broker {} is not the leader of {}-{} any more.", leader,
-                                                           batch->topic, batch->partition)));
-        continue;
-      }
-      request->outcomes.push_back(cluster->append(*topic, batch->partition, batch->builder.finish(), acks_));
+      request->outcomes.push_back(cluster->append_at(leader, *topic, batch->partition, batch->builder.finish(), acks_));
       if (acks_ != -1 || !request->outcomes.back().ok()) continue;
       ++request->waiting;
       const int64_t wait_for = request->outcomes.back()->last_offset + 1;
@@ -296,6 +292,9 @@ bool Producer::retriable(const ProducerBatch& batch, const Error& error) const {
 
 void Producer::finish(ProducerBatch* batch, const Result<AppendInfo>& outcome) {
   const TimeMs now = cluster_.now();
+  if (!outcome && (outcome.error().code == ErrorCode::NOT_LEADER_OR_FOLLOWER ||
+                   outcome.error().code == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION))
+    metadata_.request_update();  // Kafka's InvalidMetadataException
   if (!outcome && retriable(*batch, outcome.error()) && batch->attempts <= retries_ &&
       now + retry_backoff_ms_ - batch->created_ms < delivery_timeout_ms_) {
     --in_flight_batches_;

@@ -7,6 +7,9 @@
 // Request timeline (network latency L one way, per ClusterOptions::network_latency_ms):
 //   batch sendable (full / linger.ms passed / flush) -> request leaves -> +L leader appends ->
 //   +L response arrives, callbacks run. acks=0 completes when the request leaves (offset -1).
+// No response within request.timeout.ms of leaving -> REQUEST_TIMED_OUT (retriable) and a metadata
+// refresh, as the Java client disconnects then. Requests go to the leader the producer's
+// MetadataCache names, which can be stale (a zombie leader across a network partition).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -16,6 +19,7 @@
 #include <string>
 
 #include "base/config.hpp"
+#include "client/metadata_cache.hpp"
 #include "client/partitioners.hpp"
 #include "client/record_accumulator.hpp"
 #include "cluster/cluster.hpp"
@@ -87,6 +91,8 @@ class Producer {
   std::map<BrokerId, int64_t> in_flight_requests_;
   bool ignore_keys_;
   RecordAccumulator accumulator_;
+  MetadataCache metadata_;
+  LeaderOf leader_of_ = [this](const Topic& topic, int32_t partition) { return metadata_.leader(topic, partition); };
   CustomPartitioner custom_partitioner_;
   std::optional<RoundRobinPartitioner> round_robin_;
   std::optional<LibrdkafkaPartitioner> librdkafka_;

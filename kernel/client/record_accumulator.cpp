@@ -89,14 +89,16 @@ bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs
   return flushing_ || queue.size() > 1 || first->is_full() || now - first->created_ms >= linger_ms_;
 }
 
-bool RecordAccumulator::has_sendable(const Cluster& cluster, TimeMs now, const std::map<BrokerId, bool>& busy) const {
+bool RecordAccumulator::has_sendable(const Cluster& cluster, const LeaderOf& leader_of, TimeMs now,
+                                     const std::map<BrokerId, bool>& busy) const {
   for (const auto& [name, queues] : topics_) {
     const Topic* topic = cluster.find_topic(name);
     if (!topic) continue;
-    for (const auto& [partition, queue] : queues.by_partition)
-      if (partition < topic->partition_count() && topic->partitions[static_cast<std::size_t>(partition)]->online() &&
-          !busy.count(topic->partitions[static_cast<std::size_t>(partition)]->leader) && sendable(queue, now))
-        return true;
+    for (const auto& [partition, queue] : queues.by_partition) {
+      if (partition >= topic->partition_count() || !sendable(queue, now)) continue;
+      const BrokerId leader = leader_of(*topic, partition);
+      if (leader >= 0 && !busy.count(leader)) return true;
+    }
   }
   return false;
 }
@@ -157,8 +159,8 @@ void RecordAccumulator::update_load_stats(const Topic& topic, TopicQueues& queue
   queues.built_in.update_load_stats(std::move(sizes), std::move(ids), topic.partition_count());
 }
 
-std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster& cluster, TimeMs now,
-                                                                         int64_t max_request_size,
+std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster& cluster, const LeaderOf& leader_of,
+                                                                         TimeMs now, int64_t max_request_size,
                                                                          const std::map<BrokerId, bool>& busy) {
   // Pass 1 (Kafka's ready()): which leaders have something sendable; refresh load statistics.
   std::map<BrokerId, bool> ready_leaders;
@@ -168,7 +170,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
     update_load_stats(*topic, queues);
     for (const auto& [partition, queue] : queues.by_partition) {
       if (partition >= topic->partition_count()) continue;
-      BrokerId leader = topic->partitions[static_cast<std::size_t>(partition)]->leader;
+      const BrokerId leader = leader_of(*topic, partition);
       if (leader >= 0 && !busy.count(leader) && sendable(queue, now)) ready_leaders[leader] = true;
     }
   }
@@ -180,7 +182,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
     if (!topic) continue;
     for (auto& [partition, queue] : queues.by_partition) {
       if (queue.empty() || partition >= topic->partition_count()) continue;
-      BrokerId leader = topic->partitions[static_cast<std::size_t>(partition)]->leader;
+      const BrokerId leader = leader_of(*topic, partition);
       if (!ready_leaders.count(leader)) continue;
       ProducerBatch* batch = queue.front();
       if (batch->retry_at > now) continue;

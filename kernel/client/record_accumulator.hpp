@@ -9,6 +9,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,9 @@ struct AppendResult {
   int32_t record_index = 0;
 };
 
+// Who leads a partition, as the producer currently believes (its MetadataCache).
+using LeaderOf = std::function<BrokerId(const Topic&, int32_t)>;
+
 class RecordAccumulator {
  public:
   RecordAccumulator(int32_t batch_size, int64_t linger_ms, bool adaptive_partitioning)
@@ -64,12 +68,14 @@ class RecordAccumulator {
   // Takes the batches to send now, grouped by leader broker (in broker id order). Also refreshes the
   // built-in partitioners' load statistics, as Kafka's ready() does.
   // Leaders in `busy` (at max.in.flight.requests.per.connection) are skipped.
-  std::map<BrokerId, std::vector<ProducerBatch*>> drain(Cluster& cluster, TimeMs now, int64_t max_request_size,
+  std::map<BrokerId, std::vector<ProducerBatch*>> drain(Cluster& cluster, const LeaderOf& leader_of, TimeMs now,
+                                                        int64_t max_request_size,
                                                         const std::map<BrokerId, bool>& busy = {});
   // The earliest time something queued needs the sender: linger or retry backoff ending, or
   // delivery.timeout.ms expiring.
   std::optional<TimeMs> next_wakeup(TimeMs now, int64_t delivery_timeout_ms) const;
-  bool has_sendable(const Cluster& cluster, TimeMs now, const std::map<BrokerId, bool>& busy = {}) const;
+  bool has_sendable(const Cluster& cluster, const LeaderOf& leader_of, TimeMs now,
+                    const std::map<BrokerId, bool>& busy = {}) const;
   // Puts a batch back at the head of its partition's queue, sendable again at retry_at.
   void reenqueue(ProducerBatch* batch, TimeMs retry_at);
   // Takes queued batches created delivery.timeout.ms ago or earlier.

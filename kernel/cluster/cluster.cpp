@@ -42,6 +42,33 @@ void Cluster::record_event(std::string kind, const Topic* topic, int32_t partiti
                            std::string description) {
   events_.push_back(ClusterEvent{now(), std::move(kind), topic ? topic->name : std::string(), partition, broker,
                                  std::move(description)});
+  notify_event_listeners();
+}
+
+void Cluster::notify_event_listeners() {
+  // A copy and by index: a listener may record an event of its own, which appends to both vectors.
+  const ClusterEvent event = events_.back();
+  for (std::size_t i = 0; i < event_listeners_.size(); ++i) event_listeners_[i](event);
+}
+
+void Cluster::record_service_event(std::string kind, std::string topic, int32_t partition, BrokerId broker,
+                                   std::string description) {
+  events_.push_back(ClusterEvent{now(), std::move(kind), std::move(topic), partition, broker, std::move(description)});
+  notify_event_listeners();
+}
+
+void Cluster::add_event_listener(std::function<void(const ClusterEvent&)> listener) {
+  event_listeners_.push_back(std::move(listener));
+}
+
+Cluster::Service* Cluster::find_service(std::string_view name) const {
+  auto it = services_.find(name);
+  return it == services_.end() ? nullptr : it->second.get();
+}
+
+Cluster::Service& Cluster::add_service(std::string name, std::unique_ptr<Service> service) {
+  auto [it, inserted] = services_.emplace(std::move(name), std::move(service));
+  return *it->second;
 }
 
 Topic* Cluster::find_topic(std::string_view name) {
@@ -253,14 +280,38 @@ Result<AppendInfo> Cluster::append(Topic& topic, int32_t partition_id, std::stri
   if (!partition.online())
     return make_error(ErrorCode::NOT_LEADER_OR_FOLLOWER,
                       fmt::format("Partition {}-{} has no leader: every in-sync replica is down.", topic.name, partition_id));
+  Result<AppendInfo> appended = append_to_replica(topic, partition, partition.leader_replica(), partition.leader_epoch,
+                                                  partition.in_sync_replicas.size(), batch, required_acks);
+  if (appended && !appended->duplicate) on_leader_append(topic, partition);
+  return appended;
+}
+
+Result<AppendInfo> Cluster::append_at(BrokerId broker, Topic& topic, int32_t partition_id, std::string_view batch,
+                                      int32_t required_acks) {
+  if (partition_id < 0 || partition_id >= topic.partition_count())
+    return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+                      fmt::format("Partition {} of topic '{}' does not exist.", partition_id, topic.name));
+  Partition& partition = *topic.partitions[static_cast<std::size_t>(partition_id)];
+  if (partition.leader == broker) return append(topic, partition_id, batch, required_acks);
+  if (!is_zombie_leader(partition, broker))
+    return make_error(ErrorCode::NOT_LEADER_OR_FOLLOWER,
+                      fmt::format("Broker {} is not the leader of {}-{} any more.", broker, topic.name, partition_id));
+  // A zombie: it appends to its own log under its old epoch, with the ISR it last knew. Nobody
+  // fetches from it, so its high watermark stays put.
+  Replica& zombie = *partition.replica_on(broker);
+  return append_to_replica(topic, partition, zombie, zombie.latest_epoch(), zombie.zombie_isr.size(), batch,
+                           required_acks);
+}
+
+Result<AppendInfo> Cluster::append_to_replica(Topic& topic, Partition& partition, Replica& leader, int32_t epoch,
+                                              std::size_t isr_size, std::string_view batch, int32_t required_acks) {
   const auto min_isr = topic_config_long(topic, "min.insync.replicas");
-  const auto isr_size = static_cast<int64_t>(partition.in_sync_replicas.size());
-  if (required_acks == -1 && isr_size < std::min<int64_t>(min_isr, static_cast<int64_t>(partition.replicas.size())))
+  if (required_acks == -1 &&
+      static_cast<int64_t>(isr_size) < std::min<int64_t>(min_isr, static_cast<int64_t>(partition.replicas.size())))
     return make_error(ErrorCode::NOT_ENOUGH_REPLICAS,
                       fmt::format("The size of the current ISR {} is insufficient to satisfy the min.isr requirement "
                                   "of {} for partition {}-{}",
-                                  isr_size, min_isr, topic.name, partition_id));
-  Replica& leader = partition.leader_replica();
+                                  isr_size, min_isr, topic.name, partition.id));
   const std::optional<ProducerIdentity> producer = producer_identity(RecordBatchView(batch.data()));
   if (producer) {
     auto checked = leader.producers.check(*producer);
@@ -269,14 +320,14 @@ Result<AppendInfo> Cluster::append(Topic& topic, int32_t partition_id, std::stri
       AppendInfo duplicate;
       duplicate.base_offset = (*checked)->first_offset;
       duplicate.last_offset = (*checked)->last_offset;
+      duplicate.duplicate = true;
       return duplicate;
     }
   }
-  Result<AppendInfo> appended = leader.log.append(batch, now(), partition.leader_epoch);
+  Result<AppendInfo> appended = leader.log.append(batch, now(), epoch);
   if (!appended) return appended;
-  leader.note_epoch(partition.leader_epoch, appended->base_offset);
+  leader.note_epoch(epoch, appended->base_offset);
   if (producer) leader.producers.record(*producer, appended->base_offset, appended->last_offset);
-  on_leader_append(topic, partition);
   return appended;
 }
 

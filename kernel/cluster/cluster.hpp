@@ -40,6 +40,9 @@ struct TopicSpec {
 struct Broker {
   BrokerId id = -1;
   bool alive = true;
+  bool isolated = false;  // cut off from every other broker (clients still reach it)
+  bool fenced = false;    // the controller fenced it after broker.session.timeout.ms without heartbeats
+  uint64_t isolation_generation = 0;
 };
 
 struct CreateTopicResult {
@@ -68,6 +71,15 @@ class Cluster {
   BrokerId controller() const { return controller_; }  // -1 when no broker is alive
   Status stop_broker(BrokerId id);
   Status start_broker(BrokerId id);
+  // A network partition (network_partition.cpp): `id` can no longer talk to the other brokers or
+  // the controller; clients still reach it. After broker.session.timeout.ms the controller fences
+  // it; a fenced leader that does not know it is a zombie. heal() reconnects every isolated broker.
+  Status isolate(BrokerId id);
+  Status heal();
+  bool isolated(BrokerId id) const;
+  bool reachable(BrokerId from, BrokerId to) const;  // broker to broker
+  // A broker that still believes it leads `partition` though the controller elected another.
+  bool is_zombie_leader(const Partition& partition, BrokerId broker) const;
   // Moves leadership of each partition of `topic` to its preferred replica when that one is alive
   // and in sync (kafka-leader-election.sh --election-type preferred). Returns how many moved.
   Result<int32_t> elect_preferred_leaders(const std::string& topic);
@@ -102,6 +114,10 @@ class Cluster {
   // The leader appends a finished batch to partition `partition` of `topic` at the current time.
   // With acks=all (required_acks -1) NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas.
   Result<AppendInfo> append(Topic& topic, int32_t partition, std::string_view batch, int32_t required_acks = 1);
+  // A produce request that reached `broker`: the leader appends; a zombie leader appends to its own
+  // log (lost when it rejoins); any other broker answers NOT_LEADER_OR_FOLLOWER.
+  Result<AppendInfo> append_at(BrokerId broker, Topic& topic, int32_t partition, std::string_view batch,
+                               int32_t required_acks);
   // Calls `done` once the high watermark of the partition reaches `offset` (acks=all), with
   // NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR is below min.insync.replicas by then, or
   // REQUEST_TIMED_OUT after timeout_ms, or NOT_LEADER_OR_FOLLOWER if leadership moved.
@@ -112,12 +128,26 @@ class Cluster {
   // A new client name when client.id is not set: producer-1, consumer-1, ...
   std::string next_client_id(std::string_view kind);
 
+  // Hooks for broker-side services built in layers above this one (the group coordinator in
+  // kernel/group): they add their own events to the timeline (stamped now), hear every event as it
+  // is recorded (a listener must not change the cluster from inside the call: schedule instead),
+  // and are owned by the cluster so every client of this cluster finds the same one.
+  void record_service_event(std::string kind, std::string topic, int32_t partition, BrokerId broker,
+                            std::string description);
+  void add_event_listener(std::function<void(const ClusterEvent&)> listener);
+  struct Service {
+    virtual ~Service() = default;
+  };
+  Service* find_service(std::string_view name) const;
+  Service& add_service(std::string name, std::unique_ptr<Service> service);
+
  private:
   explicit Cluster(const ClusterOptions& options);
   LogConfig log_config_for(const Topic& topic) const;
   int64_t topic_config_long(const Topic& topic, std::string_view name) const;
   bool topic_config_bool(const Topic& topic, std::string_view name) const;
   void record_event(std::string kind, const Topic* topic, int32_t partition, BrokerId broker, std::string description);
+  void notify_event_listeners();
 
   // Replication (replication.cpp).
   struct PendingAck {
@@ -133,6 +163,7 @@ class Cluster {
   void handle_fetch(const std::string& topic, int32_t partition, BrokerId follower, uint64_t generation,
                     int64_t fetch_offset);
   void answer_fetch(Topic& topic, Partition& partition, Replica& follower, uint64_t generation);
+  void retry_fetch_later(const std::string& topic, int32_t partition, BrokerId follower, uint64_t generation);
   void on_leader_append(Topic& topic, Partition& partition);
   void update_follower_fetch_state(Topic& topic, Partition& partition, Replica& follower, int64_t fetch_offset);
   void maybe_expand_isr(Topic& topic, Partition& partition, Replica& follower);
@@ -147,6 +178,13 @@ class Cluster {
   void truncate_diverged(Topic& topic, Partition& partition, Replica& follower);
   void truncate_replica(Topic& topic, Partition& partition, Replica& follower, int64_t truncate_at);
   void choose_controller();
+  Result<AppendInfo> append_to_replica(Topic& topic, Partition& partition, Replica& leader, int32_t epoch,
+                                       std::size_t isr_size, std::string_view batch, int32_t required_acks);
+  bool can_reach_controller(BrokerId broker) const;
+  // The controller takes `id` out of every ISR and moves its leaderships (stop or fence).
+  void remove_broker_from_partitions(BrokerId id, const char* why);
+  void fence_broker(BrokerId id, uint64_t isolation_generation);
+  Broker* find_broker(BrokerId id);
   ConfigValue effective_topic_config(const Topic& topic, const ConfigDef& def, ConfigSource& source) const;
 
   uint64_t seed_;
@@ -168,6 +206,9 @@ class Cluster {
   int64_t next_producer_id_ = 0;
   std::map<BrokerId, int32_t> dropped_requests_, dropped_responses_;
   int64_t isr_shrinks_ = 0, isr_expands_ = 0, leader_elections_ = 0, unclean_elections_ = 0;
+  std::vector<std::function<void(const ClusterEvent&)>> event_listeners_;
+  // Last, so services go first on destruction, while the scheduler and topics they use still exist.
+  std::map<std::string, std::unique_ptr<Service>, std::less<>> services_;
 };
 
 }  // namespace klab

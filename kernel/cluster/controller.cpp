@@ -9,7 +9,8 @@
 //                    log (by leader epoch) and fetches; it rejoins the ISR once caught up. Offline
 //                    partitions it can lead get it as leader.
 //   new leader    -> leader epoch + 1; its high watermark starts from its own view.
-// The controller is the live broker with the lowest id.
+// The controller is the live broker with the lowest id; it keeps the role until it stops or is cut
+// off (a network partition, see network_partition.cpp).
 #include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -25,9 +26,13 @@ bool Cluster::broker_alive(BrokerId id) const {
 }
 
 void Cluster::choose_controller() {
+  // The active controller keeps its role while it runs and reaches the others; otherwise the
+  // lowest live broker id that is not cut off takes over.
+  for (const Broker& broker : brokers_)
+    if (broker.id == controller_ && broker.alive && !broker.isolated) return;
   BrokerId chosen = -1;
   for (const Broker& broker : brokers_)
-    if (broker.alive) {
+    if (broker.alive && !broker.isolated) {
       chosen = broker.id;
       break;
     }
@@ -101,7 +106,9 @@ void Cluster::elect_leader(Topic& topic, Partition& partition, BrokerId leader, 
     copy->last_caught_up_ms = now();
     copy->known_log_end_offset = copy->broker == leader ? copy->log.log_end_offset() : 0;
     copy->leader_end_offset_at_last_fetch = 0;
-    if (copy->broker != leader && broker_alive(copy->broker)) become_follower(topic, partition, *copy);
+    // A broker cut off by a network partition does not hear of the new leader until it heals.
+    if (copy->broker != leader && broker_alive(copy->broker) && !isolated(copy->broker))
+      become_follower(topic, partition, *copy);
   }
   if (previous != leader && !first_leader)
     record_event(unclean ? "UncleanLeaderElection" : "LeaderElected", &topic, partition.id, leader,
@@ -146,8 +153,10 @@ void Cluster::truncate_diverged(Topic& topic, Partition& partition, Replica& fol
 
 void Cluster::truncate_replica(Topic& topic, Partition& partition, Replica& follower, int64_t truncate_at) {
   if (truncate_at >= follower.log.log_end_offset()) return;
-  const int64_t lost = follower.log.log_end_offset() - truncate_at;
+  const int64_t old_end = follower.log.log_end_offset();
   follower.log.truncate_to(truncate_at);
+  truncate_at = follower.log.log_end_offset();  // earlier when a batch straddled the point
+  const int64_t lost = old_end - truncate_at;
   follower.producers.clear();  // rebuilt from what is left, as Kafka reloads producer state
   follower.log.read_batches(follower.log.log_start_offset(), truncate_at, [&](const RecordBatchView& batch) {
     if (auto producer = producer_identity(batch)) follower.producers.record(*producer, batch.base_offset(), batch.last_offset());
@@ -165,33 +174,49 @@ void Cluster::become_follower(Topic& topic, Partition& partition, Replica& repli
   start_follower(topic, partition, replica);
 }
 
-Status Cluster::stop_broker(BrokerId id) {
+Broker* Cluster::find_broker(BrokerId id) {
   auto it = std::find_if(brokers_.begin(), brokers_.end(), [&](const Broker& b) { return b.id == id; });
-  if (it == brokers_.end())
+  return it == brokers_.end() ? nullptr : &*it;
+}
+
+Status Cluster::stop_broker(BrokerId id) {
+  Broker* broker = find_broker(id);
+  if (!broker)
     return make_error(ErrorCode::BROKER_NOT_AVAILABLE, fmt::format("There is no broker {} (brokers are {}).", id,
                                                                    fmt::join(broker_ids_, ", ")));
-  if (!it->alive) return make_error(ErrorCode::BROKER_NOT_AVAILABLE, fmt::format("Broker {} is already stopped.", id));
-  it->alive = false;
+  if (!broker->alive) return make_error(ErrorCode::BROKER_NOT_AVAILABLE, fmt::format("Broker {} is already stopped.", id));
+  broker->alive = false;
+  broker->fenced = false;
   record_event("BrokerStopped", nullptr, -1, id, fmt::format("broker {} stopped", id));
   choose_controller();
+  for (auto& [name, topic] : topics_)
+    for (auto& partition : topic->partitions)
+      if (Replica* replica = partition->replica_on(id)) {
+        ++replica->fetch_generation;
+        replica->fetch_parked = false;
+        replica->zombie = false;  // a restarted broker learns the leaders from the controller
+      }
+  remove_broker_from_partitions(id, "stopped");
+  return ok_status();
+}
+
+void Cluster::remove_broker_from_partitions(BrokerId id, const char* why) {
+  auto eligible = [&](BrokerId candidate) { return candidate != id && broker_alive(candidate) && !isolated(candidate); };
   for (auto& [name, topic] : topics_) {
     for (auto& partition : topic->partitions) {
-      Replica* replica = partition->replica_on(id);
-      if (!replica) continue;
-      ++replica->fetch_generation;
-      replica->fetch_parked = false;
+      if (!partition->replica_on(id)) continue;
       const bool was_leader = partition->leader == id;
       if (partition->in_isr(id) && partition->in_sync_replicas.size() > 1) {
         std::vector<BrokerId> isr;
         for (BrokerId member : partition->in_sync_replicas)
           if (member != id) isr.push_back(member);
         ++isr_shrinks_;
-        set_isr(*topic, *partition, std::move(isr), fmt::format("broker {} stopped", id).c_str());
+        set_isr(*topic, *partition, std::move(isr), fmt::format("broker {} {}", id, why).c_str());
       }
       if (!was_leader) continue;
       BrokerId next = -1;
       for (BrokerId candidate : partition->replicas)
-        if (candidate != id && broker_alive(candidate) && partition->in_isr(candidate)) {
+        if (eligible(candidate) && partition->in_isr(candidate)) {
           next = candidate;
           break;
         }
@@ -201,7 +226,7 @@ Status Cluster::stop_broker(BrokerId id) {
       }
       if (topic_config_bool(*topic, "unclean.leader.election.enable")) {
         for (BrokerId candidate : partition->replicas)
-          if (candidate != id && broker_alive(candidate)) {
+          if (eligible(candidate)) {
             next = candidate;
             break;
           }
@@ -212,11 +237,10 @@ Status Cluster::stop_broker(BrokerId id) {
       }
       partition->leader = -1;
       record_event("PartitionOffline", topic.get(), partition->id, id,
-                   fmt::format("{}-{} is offline: no in-sync replica is alive", name, partition->id));
+                   fmt::format("{}-{} is offline: no in-sync replica is available", name, partition->id));
       complete_pending_acks(name, partition->id);
     }
   }
-  return ok_status();
 }
 
 Status Cluster::start_broker(BrokerId id) {
@@ -228,6 +252,11 @@ Status Cluster::start_broker(BrokerId id) {
   it->alive = true;
   record_event("BrokerStarted", nullptr, -1, id, fmt::format("broker {} started", id));
   choose_controller();
+  if (it->isolated) {
+    // It cannot register with the controller across the network partition: fenced until heal().
+    it->fenced = true;
+    return ok_status();
+  }
   for (auto& [name, topic] : topics_) {
     for (auto& partition : topic->partitions) {
       Replica* replica = partition->replica_on(id);

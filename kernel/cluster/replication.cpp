@@ -44,6 +44,10 @@ void Cluster::send_fetch(const std::string& topic_name, int32_t partition_id, Br
   if (!partition.online() || partition.leader == follower_id) return;
   const int64_t fetch_offset = follower->log.log_end_offset();
   const BrokerId leader = partition.leader;
+  if (!reachable(follower_id, leader)) {
+    retry_fetch_later(topic_name, partition_id, follower_id, generation);
+    return;
+  }
   scheduler_.schedule_after(latency_ms(follower_id, leader), [this, topic_name, partition_id, follower_id, generation,
                                                                fetch_offset] {
     handle_fetch(topic_name, partition_id, follower_id, generation, fetch_offset);
@@ -57,6 +61,10 @@ void Cluster::handle_fetch(const std::string& topic_name, int32_t partition_id, 
   Partition& partition = *topic->partitions[static_cast<std::size_t>(partition_id)];
   Replica* follower = partition.replica_on(follower_id);
   if (!follower || follower->fetch_generation != generation) return;
+  if (partition.online() && !reachable(follower_id, partition.leader)) {  // cut off while in transit
+    retry_fetch_later(topic_name, partition_id, follower_id, generation);
+    return;
+  }
   if (!partition.online() || !broker_alive(partition.leader)) {
     // The leader is gone: try again later; the controller will restart this loop on a new leader.
     scheduler_.schedule_after(1000, [this, topic_name, partition_id, follower_id, generation] {
@@ -95,13 +103,18 @@ void Cluster::answer_fetch(Topic& topic, Partition& partition, Replica& follower
   const std::string name = topic.name;
   const int32_t id = partition.id;
   const BrokerId follower_id = follower.broker;
-  scheduler_.schedule_after(latency_ms(partition.leader, follower_id), [this, name, id, follower_id, generation, batches,
-                                                                        leader_high_watermark] {
+  const BrokerId leader_id = partition.leader;
+  scheduler_.schedule_after(latency_ms(partition.leader, follower_id), [this, name, id, follower_id, leader_id, generation,
+                                                                        batches, leader_high_watermark] {
     Topic* topic = find_topic(name);
     if (!topic || id >= topic->partition_count()) return;
     Partition& partition = *topic->partitions[static_cast<std::size_t>(id)];
     Replica* follower = partition.replica_on(follower_id);
     if (!follower || follower->fetch_generation != generation || !broker_alive(follower_id)) return;
+    if (!reachable(leader_id, follower_id)) {  // the response was lost to a network partition
+      retry_fetch_later(name, id, follower_id, generation);
+      return;
+    }
     std::size_t pos = 0;
     while (pos < batches->size()) {
       RecordBatchView batch(batches->data() + pos);
@@ -114,6 +127,14 @@ void Cluster::answer_fetch(Topic& topic, Partition& partition, Replica& follower
     }
     follower->high_watermark = std::min(leader_high_watermark, follower->log.log_end_offset());
     send_fetch(name, id, follower_id, generation);
+  });
+}
+
+void Cluster::retry_fetch_later(const std::string& topic_name, int32_t partition_id, BrokerId follower_id,
+                                uint64_t generation) {
+  const int64_t backoff = broker_config_.get_long("replica.fetch.backoff.ms");
+  scheduler_.schedule_after(std::max<int64_t>(1, backoff), [this, topic_name, partition_id, follower_id, generation] {
+    send_fetch(topic_name, partition_id, follower_id, generation);
   });
 }
 
@@ -143,6 +164,7 @@ void Cluster::on_leader_append(Topic& topic, Partition& partition) {
 
 void Cluster::maybe_expand_isr(Topic& topic, Partition& partition, Replica& follower) {
   if (partition.in_isr(follower.broker) || !broker_alive(follower.broker)) return;
+  if (!can_reach_controller(partition.leader)) return;  // AlterPartition needs the controller
   const Replica& leader = partition.leader_replica();
   // Caught up to the high watermark and to the start of the current leader's epoch.
   int64_t epoch_start = leader.epochs.empty() ? 0 : leader.epochs.back().start_offset;
@@ -200,6 +222,10 @@ void Cluster::complete_pending_acks(const std::string& topic_name, int32_t parti
     Partition* partition = topic && partition_id < topic->partition_count()
                                ? topic->partitions[static_cast<std::size_t>(partition_id)].get()
                                : nullptr;
+    if (partition && partition->leader != pending.leader && is_zombie_leader(*partition, pending.leader)) {
+      ++it;  // a zombie leader does not know it was replaced: the write waits until it times out
+      continue;
+    }
     if (!partition || partition->leader != pending.leader) {
       finished = true;
       outcome = Error{ErrorCode::NOT_LEADER_OR_FOLLOWER, "Leadership moved while the write waited for its replicas."};
@@ -250,6 +276,8 @@ void Cluster::check_isr_lag() {
   for (auto& [name, topic] : topics_) {
     for (auto& partition : topic->partitions) {
       if (!partition->online()) continue;
+      // A leader cut off from the controller cannot change its ISR (AlterPartition never arrives).
+      if (!can_reach_controller(partition->leader)) continue;
       const int64_t leader_end = partition->log().log_end_offset();
       std::vector<BrokerId> keep;
       for (BrokerId id : partition->in_sync_replicas) {

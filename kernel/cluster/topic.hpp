@@ -36,6 +36,10 @@ struct Replica {
   int64_t leader_end_offset_at_last_fetch = 0;
   bool fetch_parked = false;  // its fetch waits at the leader for new data: it is caught up
   uint64_t fetch_generation = 0;  // bumped to abandon a fetch loop (leader change, broker stop)
+  // Fenced while cut off by a network partition, this replica still believes it leads with its
+  // latest epoch and appends what stale clients send it, until the partition heals.
+  bool zombie = false;
+  std::vector<BrokerId> zombie_isr;  // the ISR as the zombie last knew it
 
   int32_t latest_epoch() const { return epochs.empty() ? -1 : epochs.back().epoch; }
   void note_epoch(int32_t epoch, int64_t start_offset) {

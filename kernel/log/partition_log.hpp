@@ -28,6 +28,7 @@ struct AppendInfo {
   int64_t base_offset = -1;
   int64_t last_offset = -1;
   TimeMs log_append_time = -1;  // -1 under CreateTime, as Kafka reports it
+  bool duplicate = false;        // an idempotent retry, answered with the original offsets
 };
 
 class PartitionLog {
@@ -49,7 +50,8 @@ class PartitionLog {
   // A follower's append: the batch keeps the offsets and epoch the leader gave it. Its base offset
   // must be log_end_offset().
   void append_replicated(std::string_view batch, TimeMs now);
-  // Removes every record at or after `offset` (a follower discarding a diverged suffix).
+  // Removes every batch holding an offset at or after `offset` (a follower discarding a diverged
+  // suffix). A batch that straddles `offset` is removed whole, so the log may end before `offset`.
   void truncate_to(int64_t offset);
   // Visits stored batches from the one holding `from_offset` up to (excluding) `upto_offset`.
   template <class Visit>  // bool Visit(const RecordBatchView&)

@@ -63,7 +63,9 @@ void Segment::index_batch(const char* at, uint32_t chunk, uint32_t position) {
 
 void Segment::truncate_to(int64_t offset) {
   std::size_t keep = 0;
-  while (keep < index_.size() && RecordBatchView(chunks_[index_[keep].chunk].bytes.get() + index_[keep].position).base_offset() < offset)
+  // A batch is the unit of the log: one that straddles `offset` goes too, as Kafka's
+  // LogSegment.truncateTo cuts at the first batch whose last offset reaches `offset`.
+  while (keep < index_.size() && RecordBatchView(chunks_[index_[keep].chunk].bytes.get() + index_[keep].position).last_offset() < offset)
     ++keep;
   if (keep == index_.size()) return;
   const IndexEntry first_dropped = index_[keep];

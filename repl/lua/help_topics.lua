@@ -137,6 +137,19 @@ leader does not have (by leader epoch), fetches, and rejoins the ISR once caught
   cluster:events()             -- the timeline: stops, elections, ISR changes, truncations
   cluster:metrics()            -- OfflinePartitionsCount, UnderReplicatedPartitions, ...
   cluster:drop_next_request(b)   cluster:drop_next_response(b)   -- lose one produce request/answer
+
+Network partitions: cluster:isolate(2) cuts broker 2 off from the other brokers and the controller
+(clients still reach it); cluster:heal() reconnects it. What follows, as in Kafka 3.7 (KRaft):
+  at once   followers stop fetching across the cut; an isolated leader cannot change its ISR, so its
+            high watermark freezes: acks=all writes wait, acks=1 writes succeed.
+  +9000 ms  broker.session.timeout.ms without heartbeats: the controller fences broker 2. It leaves
+            every ISR and its partitions get new leaders. Broker 2 does not know: as a zombie leader it
+            keeps appending acks=1 writes from producers whose metadata still names it (until
+            metadata.max.age.ms, 5 minutes, or an error makes them refresh). acks=all writes to it
+            time out after request.timeout.ms and are retried on the new leader.
+  heal      the zombie learns the new leader and truncates what it took meanwhile: those acks=1
+            writes were acknowledged and are gone. cluster:events() shows BrokerIsolated,
+            BrokerFenced, LeaderElected, NetworkHealed, Truncation.
 ]],
 
 acks = [[

@@ -212,3 +212,25 @@ TEST_CASE("a log holding thousands of batches reads back every record exactly on
   }
   CHECK(total == log.size_bytes());
 }
+
+TEST_CASE("truncation removes whole batches: one that straddles the offset goes too") {
+  PartitionLog log(LogConfig{});
+  append_ok(log, make_batch(3));  // offsets 0-2
+  append_ok(log, make_batch(4));  // offsets 3-6
+  append_ok(log, make_batch(1));  // offset 7
+  SUBCASE("at a batch boundary") {
+    log.truncate_to(3);
+    CHECK(log.log_end_offset() == 3);
+    CHECK(offsets_of(read_log(log)) == std::vector<int64_t>{0, 1, 2});
+  }
+  SUBCASE("inside a batch") {
+    log.truncate_to(5);
+    CHECK(log.log_end_offset() == 3);
+    CHECK(offsets_of(read_log(log)) == std::vector<int64_t>{0, 1, 2});
+    CHECK(log.size_bytes() == 61 + 3 * 8);
+  }
+  SUBCASE("at or beyond the end: nothing changes") {
+    log.truncate_to(8);
+    CHECK(log.log_end_offset() == 8);
+  }
+}

@@ -148,6 +148,37 @@ test("a slow follower leaves the ISR after replica.lag.time.max.ms and returns w
   eq(m.IsrExpandsPerSec, 1, "expands")
 end)
 
+test("a network partition: the isolated leader is fenced after 9 s and its acks=1 writes are lost on heal", function()
+  local c = klab.cluster{}
+  assert(c:create_topic("t", { replication_factor = 3 }))
+  local stale = c:producer{ acks = 1 }
+  assert(stale:send("t", { partition = 0, value = "kept" }))
+  c:advance(100)
+  local old = partition(c, "t", 0).leader
+  assert(c:isolate(old))
+  fails_with("INVALID_REQUEST", c:isolate(old))
+  fails_with("BROKER_NOT_AVAILABLE", c:isolate(9))
+  c:advance(9000)
+  local after = partition(c, "t", 0)
+  assert(after.leader ~= old, "the controller moved leadership away")
+  for _, b in ipairs(c:brokers()) do
+    if b.id == old then eq(b.isolated and b.fenced, true, "isolated and fenced") end
+  end
+  local zombie = assert(stale:send("t", { partition = 0, value = "zombie" }))
+  eq(zombie.offset, 1, "the zombie leader acknowledged it")
+  eq(values(c, "t", 0), "kept", "but the real leader never had it")
+  assert(c:heal())
+  fails_with("INVALID_REQUEST", c:heal())
+  c:advance(2000)
+  eq(#partition(c, "t", 0).isr, 3, "back in the ISR")
+  local kinds = {}
+  for _, e in ipairs(c:events()) do kinds[e.kind] = (kinds[e.kind] or 0) + 1 end
+  eq(kinds.BrokerIsolated, 1, "BrokerIsolated")
+  eq(kinds.BrokerFenced, 1, "BrokerFenced")
+  eq(kinds.NetworkHealed, 1, "NetworkHealed")
+  eq(kinds.Truncation, 1, "the zombie's write truncated")
+end)
+
 test("the same seed and script give the same timeline", function()
   local function run()
     local c = klab.cluster{ seed = 5 }
