@@ -5,6 +5,8 @@
 #pragma once
 #include <lua.hpp>
 
+#include <memory>
+
 #include "cluster/cluster.hpp"
 
 namespace klab {
@@ -13,6 +15,10 @@ namespace klab {
 void open_klab(lua_State* L);
 // Pushes a new Cluster userdata; throws LuaArgError/std::exception on bad options.
 Cluster& push_new_cluster(lua_State* L, const ClusterOptions& options);
+// Pushes a userdata for an existing cluster (shared with another Lua state), and reads one back
+// (nullptr when the value at `index` is not a cluster).
+Cluster& push_shared_cluster(lua_State* L, std::shared_ptr<Cluster> cluster);
+std::shared_ptr<Cluster> shared_cluster(lua_State* L, int index);
 
 // Registration hooks of each binding file (called by open_klab).
 void register_cluster_type(lua_State* L);

@@ -13,8 +13,9 @@ namespace {
 
 constexpr const char* kClusterType = "klab.Cluster";
 
+// Shared: a grader's Lua state and the sandboxed state of the script it grades use one cluster.
 struct ClusterHandle {
-  std::unique_ptr<Cluster> cluster;
+  std::shared_ptr<Cluster> cluster;
 };
 
 std::optional<int32_t> opt_int32_field(lua_State* L, int table, const char* field, const char* function) {
@@ -362,10 +363,19 @@ Cluster& check_cluster(lua_State* L, int index, const char* function) {
 Cluster& push_new_cluster(lua_State* L, const ClusterOptions& options) {
   Result<std::unique_ptr<Cluster>> created = Cluster::create(options);
   if (!created) throw LuaArgError("klab.cluster: " + created.error().message);
+  return push_shared_cluster(L, std::shared_ptr<Cluster>(std::move(created).value()));
+}
+
+Cluster& push_shared_cluster(lua_State* L, std::shared_ptr<Cluster> cluster) {
   auto* handle = static_cast<ClusterHandle*>(lua_newuserdatauv(L, sizeof(ClusterHandle), 0));
-  new (handle) ClusterHandle{std::move(created).value()};
+  new (handle) ClusterHandle{std::move(cluster)};
   luaL_setmetatable(L, kClusterType);
   return *handle->cluster;
+}
+
+std::shared_ptr<Cluster> shared_cluster(lua_State* L, int index) {
+  auto* handle = static_cast<ClusterHandle*>(luaL_testudata(L, index, kClusterType));
+  return handle ? handle->cluster : nullptr;
 }
 
 const TypeDoc kClusterTypeDoc{kClusterType, "cluster",

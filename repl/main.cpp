@@ -1,12 +1,15 @@
 // klab: the command line. No arguments: the REPL on a ready cluster (or, when standard input is
-// not a terminal, the same loop without prompts, for transcripts). Subcommands: run, lab.
+// not a terminal, the same loop without prompts, for transcripts). Subcommands: run, lab, grade.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <fstream>
+#include <optional>
 #include <iostream>
 
 #include "console.hpp"
+#include "grader.hpp"
 #include "help.hpp"
 #include "base/config.hpp"
 #include "session.hpp"
@@ -41,6 +44,32 @@ int run_repl(const klab::SessionOptions& options) {
   return klab::run_console(session.lua(), console);
 }
 
+// Exit codes: 0 full marks, 1 graded below full marks, 2 usage or infrastructure error.
+int grade_command(klab::GradeOptions options, const std::string& format, const std::string& report_path) {
+  options.labs_dir = klab::default_labs_dir();
+  std::string problem;
+  std::optional<klab::GradeReport> report = klab::grade_submission(options, problem);
+  if (!report) {
+    std::cerr << "klab grade: " << problem << '\n';
+    return 2;
+  }
+  std::string text = format == "json"         ? klab::render_json(*report)
+                     : format == "gradescope" ? klab::render_gradescope(*report)
+                     : format == "junit"      ? klab::render_junit(*report)
+                                              : klab::render_text(*report);
+  if (report_path.empty()) {
+    std::cout << text << std::flush;
+  } else {
+    std::ofstream out(report_path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      std::cerr << "klab grade: cannot write " << report_path << '\n';
+      return 2;
+    }
+  }
+  return report->score == report->max_score ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,7 +97,28 @@ int main(int argc, char** argv) {
   check->add_option("lab", lab_id, "lab number")->required();
   check->add_option("file", submission, "the submitted script")->required();
 
+  auto* grade = app.add_subcommand("grade", "grade FILE against several variants of a lab, in a sandbox");
+  klab::GradeOptions grading;
+  std::string format = "text", report_path;
+  grade->add_option("--lab", grading.lab, "lab number")->required();
+  grade->add_option("file", grading.submission, "the submitted script")->required();
+  grade->add_option("--format", format, "text, json, gradescope (results.json) or junit")
+      ->check(CLI::IsMember({"text", "json", "gradescope", "junit"}))
+      ->capture_default_str();
+  grade->add_option("--output", report_path, "write the report to this file instead of standard output");
+  grade->add_option("--seed", grading.seed, "base seed of the variants (default: the lab's)");
+  grade->add_option("--variants", grading.variants, "how many variants to run (seeds base, base+1, ...)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  grade->add_option("--memory-mib", grading.memory_mib, "memory limit of the script (default 256)");
+  grade->add_option("--instructions", grading.instructions, "Lua instruction limit (default 1e9)");
+  grade->add_option("--wall-seconds", grading.wall_seconds, "wall-clock limit per variant (default 20)");
+  grade->add_option("--simulated-ms", grading.simulated_ms, "simulated time limit (default 30 days)");
+  grade->add_option("--output-bytes", grading.output_bytes, "limit of what the script may print (default 1 MiB)");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (grade->parsed()) return grade_command(grading, format, report_path);
 
   if (run->parsed()) {
     klab::Session session(options);

@@ -181,5 +181,7 @@ Guided labs mirror real Kafka course exercises.
   lab.step(2)       show (and move to) step 2   lab.show(1)    the whole text of lab 1
   lab.answer("q1", value)   report an answer a step asks for
 From the shell: klab lab list | klab lab show 1 | klab lab check 1 my_solution.lua
+Course staff: klab grade --lab 1 FILE.lua [--format text|json|gradescope|junit] [--variants 3] grades in a
+sandbox against several variants; a graded script reads a variant's parameters from lab.params.
 ]],
 }

@@ -12,7 +12,8 @@
 --
 -- Guided mode (REPL): lab.list, lab.show(n), lab.start(n), lab.step([n]), lab.hint, lab.answer, lab.check,
 -- lab.status. Shell: lab.cli_list, lab.cli_show(n), lab.cli_check(n, file) return the exit code.
--- For tools: lab.load(n) -> def, lab.grade(def, cluster, answers) -> report.
+-- For tools: lab.load(n) -> def, lab.grade(def, cluster, answers, params) -> report, and for klab grade
+-- lab.grader_prepare(n, variant, seed) -> def, cluster, params, limits, info (see make_variant).
 --
 -- Invariants:
 --  1. Checks read the cluster's state and the reported answers, never printed text.
@@ -96,6 +97,9 @@ local function find_folder(id)
   return nil
 end
 
+-- Gradescope's visibility values: when a student sees a check's result.
+local VISIBILITIES = { visible = true, hidden = true, after_due_date = true, after_published = true }
+
 local function validate(def)
   if type(def) ~= "table" then return "lab.lua must return a table" end
   for _, field in ipairs { "title", "intro" } do
@@ -111,7 +115,12 @@ local function validate(def)
     if math.type(step.points) ~= "integer" or step.points < 1 then return where .. "'points' must be a positive whole number" end
     if type(step.check) ~= "function" then return where .. "'check' must be a function" end
     if step.hints ~= nil and type(step.hints) ~= "table" then return where .. "'hints' must be a list of strings" end
+    if step.visibility ~= nil and not VISIBILITIES[step.visibility] then
+      return where .. "'visibility' must be visible, hidden, after_due_date or after_published"
+    end
   end
+  if def.variant ~= nil and type(def.variant) ~= "function" then return "'variant' must be a function" end
+  if def.limits ~= nil and type(def.limits) ~= "table" then return "'limits' must be a table" end
   return nil
 end
 
@@ -140,13 +149,43 @@ end
 
 local function heading(def) return string.format("Lab %02d — %s", def.id, def.title) end
 
-local function fresh_cluster(def)
+local function fresh_cluster(def, variant)
   local options = copy(def.cluster or {})
   options.brokers = options.brokers or 3
   options.seed = options.seed or 42  -- a lab always replays the same way
+  if variant and variant.seed then options.seed = variant.seed end
   local c = klab.cluster(options)
-  if def.setup then def.setup(c) end
+  if def.setup then def.setup(c, variant and variant.params or {}) end
   return c
+end
+
+-- Variant k of a lab for the grader: k = 0 is the lab as students practise it; k >= 1 changes the
+-- seed (base seed + k), and a lab's variant(k, seed) may return { params = {...}, seed = n } to vary
+-- topic names, partition counts or keys too. A script that hard-codes what it saw in practice then
+-- fails the other variants. Params reach the script as lab.params and the checks as ctx.params.
+local function make_variant(def, k, base_seed)
+  local seed = (base_seed or (def.cluster and def.cluster.seed) or 42) + k
+  local variant = { index = k, seed = seed, params = {} }
+  if def.variant then
+    local chosen = def.variant(k, seed) or {}
+    variant.params = chosen.params or {}
+    variant.seed = chosen.seed or seed
+  end
+  return variant
+end
+
+-- For klab grade: the definition, a fresh cluster for variant k, the variant's params and the lab's
+-- limits. Raises when the lab itself is broken (an infrastructure error, not the student's).
+function lab.grader_prepare(id, k, base_seed)
+  local def, problem = lab.load(id)
+  if not def then error(problem, 0) end
+  local variant = make_variant(def, k, base_seed)
+  local c = fresh_cluster(def, variant)
+  local steps = {}
+  for _, step in ipairs(def.steps) do
+    steps[#steps + 1] = { id = step.id, title = step.title, points = step.points, visibility = step.visibility or "visible" }
+  end
+  return def, c, variant.params, def.limits or {}, { seed = variant.seed, title = def.title, id = def.id, steps = steps }
 end
 
 -- ---- what checks see -----------------------------------------------------------------------------------
@@ -154,8 +193,8 @@ end
 -- Raised by ctx.need: a plain message for the student, not an internal error.
 local Feedback = {}
 
-local function new_context(c, answers)
-  local ctx = { cluster = c, answers = answers, show = show }
+local function new_context(c, answers, params)
+  local ctx = { cluster = c, answers = answers, show = show, params = params or {} }
   local cache = {}
 
   function ctx.answer(name) return answers[name] end
@@ -228,8 +267,8 @@ end
 -- ---- grading -------------------------------------------------------------------------------------------
 
 -- Runs every check; returns { def, earned, total, steps = { {step, passed, earned, feedback}, ... } }.
-function lab.grade(def, c, answers)
-  local ctx = new_context(c, answers or {})
+function lab.grade(def, c, answers, params)
+  local ctx = new_context(c, answers or {}, params)
   local report = { def = def, earned = 0, total = 0, steps = {} }
   for _, step in ipairs(def.steps) do
     local ran, passed, feedback = pcall(step.check, ctx)
@@ -315,8 +354,10 @@ end
 function lab.start(id)
   local def, problem = lab.load(id or 1)
   if not def then say(problem) return end
-  cluster = fresh_cluster(def)  -- the global the student works on
-  state = { def = def, answers = {}, current = 1, hint_index = {}, report = nil }
+  local variant = make_variant(def, 0)
+  cluster = fresh_cluster(def, variant)  -- the global the student works on
+  lab.params = variant.params
+  state = { def = def, answers = {}, current = 1, hint_index = {}, report = nil, params = variant.params }
   say(heading(def))
   say(indent(def.intro, ""))
   say("")
@@ -364,7 +405,7 @@ function lab.check()
     say("The global `cluster` is not a cluster any more: lab.start(" .. state.def.id .. ") makes a fresh one.")
     return
   end
-  local report = lab.grade(state.def, cluster, state.answers)
+  local report = lab.grade(state.def, cluster, state.answers, state.params)
   state.report = report
   print_report(report)
   local previous = state.current
@@ -415,9 +456,11 @@ function lab.cli_check(id, path)
     io.stderr:write("klab lab check: ", problem, "\n")
     return 2
   end
-  cluster = fresh_cluster(def)
+  local variant = make_variant(def, 0)
+  cluster = fresh_cluster(def, variant)
+  lab.params = variant.params
   local graded_cluster = cluster  -- a script that replaces the global is still graded on this one
-  state = { def = def, answers = {}, current = 1, hint_index = {}, report = nil }
+  state = { def = def, answers = {}, current = 1, hint_index = {}, report = nil, params = variant.params }
   local chunk, load_error = loadfile(path, "t")
   local run_error = load_error
   if chunk then
@@ -427,7 +470,7 @@ function lab.cli_check(id, path)
   say("")
   say(heading(def) .. ": checking " .. path)
   if run_error then say("Your script stopped with an error (the checks ran on the state it left):\n  " .. run_error) end
-  local report = lab.grade(def, graded_cluster, state.answers)
+  local report = lab.grade(def, graded_cluster, state.answers, state.params)
   state.report = report
   print_report(report)
   return report.earned == report.total and 0 or 1

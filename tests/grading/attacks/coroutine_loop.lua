@@ -1,0 +1,3 @@
+-- expect: stopped: (instruction|wall-clock) limit
+local co = coroutine.wrap(function() while true do coroutine.yield() end end)
+while true do co() end

@@ -1,0 +1,3 @@
+-- expect: global .require.
+local os_module = require("os")
+os_module.execute("true")
