@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "console.hpp"
+#include "grade_class.hpp"
 #include "grader.hpp"
 #include "help.hpp"
 #include "base/config.hpp"
@@ -116,7 +117,19 @@ int main(int argc, char** argv) {
   grade->add_option("--simulated-ms", grading.simulated_ms, "simulated time limit (default 30 days)");
   grade->add_option("--output-bytes", grading.output_bytes, "limit of what the script may print (default 1 MiB)");
 
+  auto* grade_class = app.add_subcommand("grade-class", "grade every submission in a folder into a CSV gradebook");
+  klab::ClassOptions class_options;
+  grade_class->add_option("--lab", class_options.lab, "lab number")->required();
+  grade_class->add_option("folder", class_options.directory, "*.lua files, or one folder per student")->required();
+  grade_class->add_option("--out", class_options.gradebook, "the CSV gradebook to write")->required();
+  grade_class->add_option("--jobs", class_options.jobs, "submissions graded at once")->capture_default_str();
+  grade_class->add_option("--variants", class_options.variants, "variants per submission")->capture_default_str();
+  grade_class->add_option("--grade-flags", class_options.extra_flags,
+                          "more klab grade flags for every submission, e.g. \"--wall-seconds 5\"");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (grade_class->parsed()) return klab::grade_class(class_options);
 
   if (grade->parsed()) return grade_command(grading, format, report_path);
 

@@ -89,3 +89,20 @@ endforeach()
 add_test(NAME grade_missing_lab_is_a_usage_error
          COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:klab>|grade|--lab|99|${lab02}/solution.lua" -DEXIT_CODE=2
                  "-DMATCH=" -P ${grading_dir}/grading.cmake)
+
+# A class of four: full marks, a wrong answer, a hostile script, and a student folder.
+set(class_dir ${CMAKE_CURRENT_BINARY_DIR}/grade_class_input)
+file(REMOVE_RECURSE ${class_dir})
+file(MAKE_DIRECTORY ${class_dir}/dave)
+configure_file(${lab02}/solution.lua ${class_dir}/alice.lua COPYONLY)
+configure_file(${lab02}/wrong.lua ${class_dir}/bob.lua COPYONLY)
+configure_file(${grading_dir}/attacks/infinite_loop.lua ${class_dir}/carol.lua COPYONLY)
+configure_file(${lab02}/solution.lua ${class_dir}/dave/main.lua COPYONLY)
+set(book ${CMAKE_CURRENT_BINARY_DIR}/grade_class_output/book.csv)
+add_test(NAME grade_class_gradebook
+         COMMAND ${CMAKE_COMMAND}
+                 "-DCOMMAND=$<TARGET_FILE:klab>|grade-class|--lab|2|${class_dir}|--out|${book}|--grade-flags|--instructions 20000000"
+                 -DEXIT_CODE=0 -DREPORT_FILE=${book}
+                 "-DMATCH=^student,score,max_score,status,create,[a-z,]+\nalice,10,10,graded,[0-9,]+\nbob,[0-9],10,graded,[0-9,]+\ncarol,0,10,stopped: instruction limit 20000000 reached at [^\n]*carol.lua:2,0,0,0,0,0,0\ndave,10,10,graded"
+                 -P ${grading_dir}/grading.cmake)
+set_tests_properties(grade_class_gradebook PROPERTIES ENVIRONMENT "KLAB_LABS_DIR=${PROJECT_SOURCE_DIR}/labs")
