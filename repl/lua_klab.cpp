@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "base/hashing.hpp"
 #include "client/partitioners.hpp"
 #include "help.hpp"
 #include "lua_bindings.hpp"
 #include "lua_support.hpp"
+#include "topic_diagram.hpp"
 
 namespace klab {
 namespace {
@@ -85,6 +87,27 @@ int klab_to_positive(lua_State* L) {
   return 1;
 }
 
+// klab.diagram(cluster, topic [, path]): the topic as SVG, also written to `path` when given (not
+// from a graded script: the sandbox sets the registry flag klab.no_files).
+int klab_diagram(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "diagram");
+  std::string topic = check_string(L, 2, "diagram");
+  Result<std::string> svg = topic_diagram_svg(cluster, topic);
+  if (!svg) return push_kafka_error(L, svg.error());
+  if (!lua_isnoneornil(L, 3)) {
+    std::string path = check_string(L, 3, "diagram");
+    lua_getfield(L, LUA_REGISTRYINDEX, "klab.no_files");
+    const bool no_files = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (no_files) throw LuaArgError("diagram: a graded script cannot write files");
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << *svg;
+    if (!out.flush()) throw LuaArgError("diagram: cannot write " + path);
+  }
+  lua_pushlstring(L, svg->data(), svg->size());
+  return 1;
+}
+
 // Lab folders (labs/NN-slug) under the labs directory, sorted; used by the lab engine.
 int klab_lab_dirs(lua_State* L) {
   std::string root = check_string(L, 1, "lab_dirs");
@@ -111,6 +134,10 @@ const MethodDoc kKlabFunctions[] = {
     {"crc32", lua_entry<klab_crc32>, "klab.crc32(bytes) --> number", "CRC-32 of the bytes, as librdkafka's consistent partitioners use."},
     {"to_positive", lua_entry<klab_to_positive>, "klab.to_positive(n) --> n & 0x7fffffff",
      "Kafka's Utils.toPositive: clears the sign bit (a mask, not an absolute value)."},
+    {"diagram", lua_entry<klab_diagram>, "klab.diagram(cluster, topic [, path]) --> svg | nil, err",
+     "A picture of the topic as SVG: a column per broker, a row per partition, each replica's role (leader, "
+     "in-sync follower, out of sync), stopped or cut-off brokers, high watermark and log end offset. With "
+     "`path`, also written to that file. Also the global diagram(...) in the REPL."},
 };
 
 }  // namespace

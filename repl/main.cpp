@@ -1,5 +1,6 @@
 // klab: the command line. No arguments: the REPL on a ready cluster (or, when standard input is
-// not a terminal, the same loop without prompts, for transcripts). Subcommands: run, lab, grade.
+// not a terminal, the same loop without prompts, for transcripts). Subcommands: run, lab, grade,
+// grade-class, diagram.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -43,6 +44,36 @@ int run_repl(const klab::SessionOptions& options) {
     for (const klab::ConfigDef& def : catalog->all()) console.extra_completions.emplace_back(def.name);
   for (const std::string& word : klab::help_words(session.lua())) console.extra_completions.push_back(word);
   return klab::run_console(session.lua(), console);
+}
+
+// klab diagram FILE.lua: runs the script on the preloaded cluster; what it returns (the SVG text of
+// klab.diagram) goes to --out or standard output. The slides are drawn this way (scripts/slides).
+int diagram_command(const klab::SessionOptions& options, const std::string& script, const std::string& out_path) {
+  klab::Session session(options);
+  lua_State* L = session.lua();
+  if (luaL_loadfile(L, script.c_str()) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
+    std::cerr << "klab diagram: " << (lua_isstring(L, -1) ? lua_tostring(L, -1) : "the script failed") << '\n';
+    return 1;
+  }
+  if (lua_type(L, -1) != LUA_TSTRING) {
+    std::cerr << "klab diagram: " << script << " must end with `return klab.diagram(cluster, \"TOPIC\")`";
+    if (lua_isnil(L, -1) && lua_gettop(L) >= 1) std::cerr << " (it returned nil: does the topic exist?)";
+    std::cerr << '\n';
+    return 1;
+  }
+  size_t length = 0;
+  const char* svg = lua_tolstring(L, -1, &length);
+  if (out_path.empty()) {
+    std::cout.write(svg, static_cast<std::streamsize>(length));
+    return 0;
+  }
+  std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+  out.write(svg, static_cast<std::streamsize>(length));
+  if (!out.flush()) {
+    std::cerr << "klab diagram: cannot write " << out_path << '\n';
+    return 1;
+  }
+  return 0;
 }
 
 // Exit codes: 0 full marks, 1 graded below full marks, 2 usage or infrastructure error.
@@ -117,6 +148,11 @@ int main(int argc, char** argv) {
   grade->add_option("--simulated-ms", grading.simulated_ms, "simulated time limit (default 30 days)");
   grade->add_option("--output-bytes", grading.output_bytes, "limit of what the script may print (default 1 MiB)");
 
+  auto* diagram = app.add_subcommand("diagram", "run FILE.lua (ending in `return klab.diagram(cluster, topic)`) and save the SVG");
+  std::string diagram_script, diagram_out;
+  diagram->add_option("file", diagram_script, "the script that builds the picture")->required();
+  diagram->add_option("--out", diagram_out, "the SVG file to write (default: standard output)");
+
   auto* grade_class = app.add_subcommand("grade-class", "grade every submission in a folder into a CSV gradebook");
   klab::ClassOptions class_options;
   grade_class->add_option("--lab", class_options.lab, "lab number")->required();
@@ -130,6 +166,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (grade_class->parsed()) return klab::grade_class(class_options);
+  if (diagram->parsed()) return diagram_command(options, diagram_script, diagram_out);
 
   if (grade->parsed()) return grade_command(grading, format, report_path);
 

@@ -64,6 +64,10 @@ Session::Session(const SessionOptions& options) : L_(luaL_newstate()) {
   lua_setfield(L_, -2, "labs_dir");
   lua_pop(L_, 1);
   load_embedded_module(L_, "lab.lua", "lab");
+  lua_getglobal(L_, "klab");
+  lua_getfield(L_, -1, "diagram");
+  lua_setglobal(L_, "diagram");  // diagram(cluster, "orders", "orders.svg") in the REPL
+  lua_pop(L_, 1);
   if (options.preload_cluster) {
     std::string code = "cluster = klab.cluster{ brokers = " + std::to_string(options.brokers) +
                        ", seed = " + std::to_string(static_cast<int64_t>(options.seed)) + " }";

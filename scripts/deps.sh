@@ -3,9 +3,12 @@
 klab_packages=(cmake ninja-build g++ pkg-config liblua5.4-dev libedit-dev libfmt-dev libcli11-dev
                doctest-dev libbenchmark-dev zlib1g-dev nlohmann-json3-dev libxml2-utils)
 
-klab_install_deps() {
+klab_install_deps() { klab_install_packages "${klab_packages[@]}"; }
+
+# klab_install_packages PACKAGE...: installs those of them that are missing.
+klab_install_packages() {
   local missing=()
-  for package in "${klab_packages[@]}"; do
+  for package in "$@"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$package")
     fi
