@@ -41,6 +41,33 @@ json check_json(const CheckResult& check) {
               {"passed", check.passed}, {"feedback", check.feedback}, {"visibility", check.visibility}};
 }
 
+CheckResult check_from_json(const json& item) {
+  return CheckResult{item.at("id").get<std::string>(),         item.at("title").get<std::string>(),
+                     item.at("visibility").get<std::string>(), item.at("points").get<int>(),
+                     item.at("passed").get<bool>(),            item.at("feedback").get<std::string>()};
+}
+
+json variant_json(const VariantRun& run) {
+  json checks = json::array();
+  for (const CheckResult& check : run.checks) checks.push_back(check_json(check));
+  return json{{"index", run.index},   {"seed", run.seed},     {"stopped", run.stopped},
+              {"error", run.error},   {"output", run.output}, {"simulated_ms", run.simulated_ms},
+              {"instructions", run.instructions}, {"checks", checks}};
+}
+
+VariantRun variant_from_json(const json& value) {
+  VariantRun run;
+  run.index = value.at("index").get<int>();
+  run.seed = value.at("seed").get<uint64_t>();
+  run.stopped = value.at("stopped").get<std::string>();
+  run.error = value.at("error").get<std::string>();
+  run.output = value.at("output").get<std::string>();
+  run.simulated_ms = value.at("simulated_ms").get<int64_t>();
+  run.instructions = value.at("instructions").get<int64_t>();
+  for (const json& item : value.at("checks")) run.checks.push_back(check_from_json(item));
+  return run;
+}
+
 }  // namespace
 
 std::string printable_utf8(std::string_view text) {
@@ -114,18 +141,7 @@ std::string render_text(const GradeReport& report) {
 
 std::string render_json(const GradeReport& report) {
   json variants = json::array();
-  for (const VariantRun& run : report.variants) {
-    json checks = json::array();
-    for (const CheckResult& check : run.checks) checks.push_back(check_json(check));
-    variants.push_back(json{{"index", run.index},
-                            {"seed", run.seed},
-                            {"stopped", run.stopped},
-                            {"error", run.error},
-                            {"output", run.output},
-                            {"simulated_ms", run.simulated_ms},
-                            {"instructions", run.instructions},
-                            {"checks", checks}});
-  }
+  for (const VariantRun& run : report.variants) variants.push_back(variant_json(run));
   json checks = json::array();
   for (const CheckResult& check : report.checks) checks.push_back(check_json(check));
   return dump(json{{"lab", report.lab_id},
@@ -136,6 +152,23 @@ std::string render_json(const GradeReport& report) {
                    {"checks", checks},
                    {"variants", variants}});
 }
+
+GradeReport parse_json_report(std::string_view text) {
+  const json value = json::parse(text);
+  GradeReport report;
+  report.lab_id = value.at("lab").get<int>();
+  report.lab_title = value.at("title").get<std::string>();
+  report.submission = value.at("submission").get<std::string>();
+  for (const json& run : value.at("variants")) report.variants.push_back(variant_from_json(run));
+  combine_variants(report);
+  return report;
+}
+
+std::string variant_to_text(const VariantRun& run) {
+  return variant_json(run).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+VariantRun variant_from_text(std::string_view text) { return variant_from_json(json::parse(text)); }
 
 std::string render_gradescope(const GradeReport& report) {
   // Gradescope's results.json: score, output, visibility, stdout_visibility, tests[].

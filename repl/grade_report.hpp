@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace klab {
@@ -41,6 +42,12 @@ std::string render_text(const GradeReport& report);
 std::string render_json(const GradeReport& report);
 std::string render_gradescope(const GradeReport& report);
 std::string render_junit(const GradeReport& report);
+
+// The JSON report read back (throws on malformed input), and one variant's run as compact JSON text
+// (how a grading child process hands its result to the parent).
+GradeReport parse_json_report(std::string_view text);
+std::string variant_to_text(const VariantRun& run);
+VariantRun variant_from_text(std::string_view text);
 
 // Text made safe for XML 1.0 and JSON: invalid UTF-8 and control characters become '?'.
 std::string printable_utf8(std::string_view text);

@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -19,8 +18,6 @@
 
 namespace klab {
 namespace {
-
-using nlohmann::json;
 
 constexpr std::size_t kMaxSubmissionBytes = 1 << 20;
 constexpr double kSetupAndChecksSeconds = 5;   // beyond the script's own wall-clock limit
@@ -162,32 +159,6 @@ VariantRun run_variant(const GradeOptions& options, const std::string& source, i
   return run;
 }
 
-json to_json(const VariantRun& run) {
-  json checks = json::array();
-  for (const CheckResult& check : run.checks)
-    checks.push_back(json{{"id", check.id}, {"title", check.title}, {"visibility", check.visibility},
-                          {"points", check.points}, {"passed", check.passed}, {"feedback", check.feedback}});
-  return json{{"index", run.index},   {"seed", run.seed},         {"stopped", run.stopped},
-              {"error", run.error},   {"output", run.output},     {"simulated_ms", run.simulated_ms},
-              {"instructions", run.instructions}, {"checks", checks}};
-}
-
-VariantRun from_json(const json& value) {
-  VariantRun run;
-  run.index = value.at("index").get<int>();
-  run.seed = value.at("seed").get<uint64_t>();
-  run.stopped = value.at("stopped").get<std::string>();
-  run.error = value.at("error").get<std::string>();
-  run.output = value.at("output").get<std::string>();
-  run.simulated_ms = value.at("simulated_ms").get<int64_t>();
-  run.instructions = value.at("instructions").get<int64_t>();
-  for (const json& item : value.at("checks"))
-    run.checks.push_back(CheckResult{item.at("id").get<std::string>(), item.at("title").get<std::string>(),
-                                     item.at("visibility").get<std::string>(), item.at("points").get<int>(),
-                                     item.at("passed").get<bool>(), item.at("feedback").get<std::string>()});
-  return run;
-}
-
 // Every check failed with `why`: the run ended without a report of its own.
 VariantRun failed_run(const LabInfo& info, int k, uint64_t seed, const std::string& why) {
   VariantRun run;
@@ -220,10 +191,9 @@ VariantRun run_in_child(const GradeOptions& options, const std::string& source, 
     }
     std::string payload;
     try {
-      payload = to_json(run_variant(options, source, k)).dump(-1, ' ', false, json::error_handler_t::replace);
+      payload = variant_to_text(run_variant(options, source, k));
     } catch (const std::exception& error) {
-      payload = to_json(failed_run(info, k, seed, std::string("klab could not grade this run: ") + error.what()))
-                    .dump(-1, ' ', false, json::error_handler_t::replace);
+      payload = variant_to_text(failed_run(info, k, seed, std::string("klab could not grade this run: ") + error.what()));
     }
     for (std::size_t written = 0; written < payload.size();) {
       const ssize_t n = write(pipe_fds[1], payload.data() + written, payload.size() - written);
@@ -258,7 +228,7 @@ VariantRun run_in_child(const GradeOptions& options, const std::string& source, 
     return failed_run(info, k, seed,
                       fmt::format("stopped: wall-clock limit {} s reached (klab ended the run)", wall_seconds));
   try {
-    return from_json(json::parse(payload));
+    return variant_from_text(payload);
   } catch (const std::exception&) {
     if (WIFSIGNALED(status))
       return failed_run(info, k, seed, fmt::format("stopped: the run crashed (signal {}); please report it to klab's "
