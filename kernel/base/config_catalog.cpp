@@ -43,6 +43,18 @@ ConfigCatalog make_broker_catalog() {
        "Broker default for the topic config min.insync.replicas."},
       {"unclean.leader.election.enable", ConfigType::Boolean, false, {}, {}, {},
        "Broker default for the topic config unclean.leader.election.enable."},
+      {"auto.leader.rebalance.enable", ConfigType::Boolean, true, {}, {}, {},
+       "When a failover left a partition led by a replica other than its preferred one (the first in its "
+       "assignment), the controller moves leadership back once the preferred replica is in sync again, "
+       "checking leader.imbalance.check.interval.seconds after the imbalance appeared. Set false to keep "
+       "leaders where elections put them (then kafka-leader-election.sh / c:elect_leaders does it)."},
+      {"leader.imbalance.check.interval.seconds", ConfigType::Long, int64_t{300}, 1, {}, {},
+       "How long after a partition got a non-preferred leader the controller checks and restores preferred "
+       "leaders (auto.leader.rebalance.enable)."},
+      {"leader.imbalance.per.broker.percentage", ConfigType::Int, int64_t{10}, 0, {}, {},
+       "ZooKeeper-mode controllers rebalanced a broker's leaders only above this share of imbalanced "
+       "partitions. The KRaft controller (Kafka 3.7, klab) ignores it: every imbalanced partition whose "
+       "preferred replica is in sync is moved back."},
       {"replica.lag.time.max.ms", ConfigType::Long, int64_t{30000}, 0, {}, {},
        "A follower that has not caught up with the leader's log end for this long is removed from the "
        "ISR (in-sync replicas). The leader checks every half of this interval, so a lagging follower "

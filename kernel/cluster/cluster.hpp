@@ -178,6 +178,9 @@ class Cluster {
   void truncate_diverged(Topic& topic, Partition& partition, Replica& follower);
   void truncate_replica(Topic& topic, Partition& partition, Replica& follower, int64_t truncate_at);
   void choose_controller();
+  // auto.leader.rebalance.enable (leader_balance.cpp).
+  void maybe_schedule_leader_balance();
+  void balance_leaders();
   Result<AppendInfo> append_to_replica(Topic& topic, Partition& partition, Replica& leader, int32_t epoch,
                                        std::size_t isr_size, std::string_view batch, int32_t required_acks);
   bool can_reach_controller(BrokerId broker) const;
@@ -205,6 +208,7 @@ class Cluster {
   std::optional<TimeMs> isr_check_at_;
   int64_t next_producer_id_ = 0;
   std::map<BrokerId, int32_t> dropped_requests_, dropped_responses_;
+  bool leader_balance_scheduled_ = false;
   int64_t isr_shrinks_ = 0, isr_expands_ = 0, leader_elections_ = 0, unclean_elections_ = 0;
   std::vector<std::function<void(const ClusterEvent&)>> event_listeners_;
   // Last, so services go first on destruction, while the scheduler and topics they use still exist.

@@ -117,6 +117,7 @@ void Cluster::elect_leader(Topic& topic, Partition& partition, BrokerId leader, 
                              partition.leader_epoch, unclean ? ", unclean: out-of-sync replica" : ""));
   complete_pending_acks(topic.name, partition.id);
   if (maybe_advance_high_watermark(topic, partition)) complete_pending_acks(topic.name, partition.id);
+  if (leader != partition.replicas.front()) maybe_schedule_leader_balance();
 }
 
 void Cluster::truncate_diverged(Topic& topic, Partition& partition, Replica& follower) {

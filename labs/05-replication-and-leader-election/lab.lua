@@ -252,8 +252,9 @@ broker now leads everything. Report the leaders, then run a preferred-replica el
   lab.answer("leaders_before", { p0 = ..., p1 = ... })
   print(cluster:elect_leaders("testreplicated"))     -- how many leaders moved
   lab.answer("leaders_after", { p0 = ..., p1 = ... })
-Kafka does this by itself too (auto.leader.rebalance.enable, checked every 5 minutes); klab
-waits for you.]],
+Kafka does this by itself too: with auto.leader.rebalance.enable (true by default) the controller
+moves leaders back leader.imbalance.check.interval.seconds (300) after the failover, as klab does
+if you let 5 simulated minutes pass. Here you do it first, by hand.]],
       hints = {
         "An offline partition only comes back when its last in-sync replica does: start that one too.",
         "The preferred replica is the first of Replicas; it must be alive and in sync to take over.",

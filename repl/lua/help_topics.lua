@@ -133,7 +133,8 @@ a new leader: the first replica, in assignment order, that is alive and in the I
 partition is offline ("Leader: none") until one comes back, unless unclean.leader.election.enable lets
 an out-of-sync replica lead, losing the records it never got. A returning broker truncates whatever the
 leader does not have (by leader epoch), fetches, and rejoins the ISR once caught up.
-  cluster:elect_leaders("t")   -- preferred replicas lead again (not automatic in klab yet)
+  cluster:elect_leaders("t")   -- preferred replicas lead again now; the controller does it by itself
+                               -- 300 s after a failover (auto.leader.rebalance.enable, default true)
   cluster:events()             -- the timeline: stops, elections, ISR changes, truncations
   cluster:metrics()            -- OfflinePartitionsCount, UnderReplicatedPartitions, ...
   cluster:drop_next_request(b)   cluster:drop_next_response(b)   -- lose one produce request/answer
