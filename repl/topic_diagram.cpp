@@ -69,6 +69,10 @@ Result<std::string> topic_diagram_svg(const Cluster& cluster, const std::string&
       else if (!in_sync) stroke = "#999999", text_color = "#888888", dash = " stroke-dasharray=\"5,4\"", label = "out of sync";
       if (!broker.alive) fill = leader ? fill : "#eeeeee", stroke = "#999999", text_color = leader ? text_color : "#888888";
       if (offline && in_sync) label = "last in sync";
+      const Topic* live = cluster.find_topic(topic);
+      if (live && cluster.is_zombie_leader(*live->partitions[p], broker.id))  // fenced, cut off, still leading
+        stroke = "#c0392b", text_color = "#c0392b", fill = "#fdecea", dash = " stroke-dasharray=\"5,4\"",
+        label = "zombie leader";
       if (broker.id == partition.replicas.front()) label += " *";
       svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"{}/>\n",
                          x, y, kCellWidth, kCellHeight, fill, stroke, dash);

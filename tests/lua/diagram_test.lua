@@ -15,6 +15,17 @@ test("a topic's partitions, roles and broker states are drawn", function()
   eq(svg:find("partition 1", 1, true) ~= nil, true, "a row per partition")
 end)
 
+test("a leader cut off and fenced is drawn as a zombie leader", function()
+  local c = klab.cluster{}
+  assert(c:create_topic("t", { replication_factor = 3 }))
+  local old = c:describe_topic("t").partitions[1].leader
+  assert(c:isolate(old))
+  c:advance(9000)
+  local svg = assert(klab.diagram(c, "t"))
+  eq(svg:find("zombie leader", 1, true) ~= nil, true, "the zombie is shown")
+  eq(svg:find("cut off, fenced", 1, true) ~= nil, true, "its broker is marked")
+end)
+
 test("diagram() writes the file it is given, and refuses a missing topic", function()
   local c = klab.cluster{}
   assert(c:create_topic("t"))
