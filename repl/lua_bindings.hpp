@@ -28,6 +28,12 @@ void register_consumer_type(lua_State* L);
 int new_producer(lua_State* L);
 int new_consumer(lua_State* L);
 Cluster& check_cluster(lua_State* L, int index, const char* function);
+// Storage methods of klab.Cluster (lua_log_admin.cpp).
+int cluster_describe_configs(lua_State* L);
+int cluster_run_retention(lua_State* L);
+int cluster_run_cleaner(lua_State* L);
+int cluster_dump_log(lua_State* L);
+int cluster_delete_records(lua_State* L);
 
 }  // namespace klab
 

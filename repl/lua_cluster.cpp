@@ -294,6 +294,29 @@ const MethodDoc kClusterMethods[] = {
     {"alter_topic_config", lua_entry<cluster_alter_topic_config>,
      "c:alter_topic_config(name, {key = value, ...}) --> true | nil, err",
      "Sets topic configs (kafka-configs.sh --alter --add-config)."},
+    {"describe_configs", lua_entry<cluster_describe_configs>,
+     "c:describe_configs(topic) --> { [\"retention.ms\"] = {value=, source=}, ... } | nil, err",
+     "Every topic config with its effective value and where it comes from: \"topic\" (set on the topic), "
+     "\"broker\" (a broker default such as log.retention.hours) or \"default\". Prints like "
+     "kafka-configs.sh --describe --all."},
+    {"run_retention", lua_entry<cluster_run_retention>, "c:run_retention() --> { {topic, partition, broker, segments_deleted, ...}, ... }",
+     "Runs every live broker's retention check now instead of waiting for log.retention.check.interval.ms: "
+     "closed segments past retention.ms or retention.bytes (and below the log start offset) are deleted, "
+     "never past the high watermark. Returns what each broker deleted. See help(\"retention\")."},
+    {"run_cleaner", lua_entry<cluster_run_cleaner>, "c:run_cleaner() --> { {topic, partition, broker, records_kept, ...}, ... }",
+     "Wakes every live broker's log cleaner now instead of after log.cleaner.backoff.ms. It compacts the "
+     "replicas of compacted topics whose dirty ratio is above min.cleanable.dirty.ratio (or whose "
+     "max.compaction.lag.ms passed), as Kafka's would. See help(\"compaction\")."},
+    {"dump_log", lua_entry<cluster_dump_log>,
+     "c:dump_log(topic, partition [, broker]) --> { segments = {{base_offset, size_bytes, active, records}}, records, ... }",
+     "One replica's log (the leader's by default), segment by segment, record by record: offset, timestamp, "
+     "key, value (nil for a tombstone). Prints like kafka-dump-log.sh --print-data-log."},
+    {"delete_records", lua_entry<cluster_delete_records>,
+     "c:delete_records(topic, partition, before_offset) --> { low_watermark = n } | nil, err",
+     "kafka-delete-records.sh: the log start offset moves to before_offset (-1: the high watermark), so "
+     "records below it can no longer be read; whole segments below it are deleted at the next retention "
+     "check. OFFSET_OUT_OF_RANGE beyond the high watermark; POLICY_VIOLATION on a topic without delete "
+     "in cleanup.policy."},
     {"topics", lua_entry<cluster_topics>, "c:topics() --> { name, ... }", "Topic names, sorted (kafka-topics.sh --list)."},
     {"describe_topic", lua_entry<cluster_describe_topic>, "c:describe_topic(name) --> description | nil, err",
      "A table {name, topic_id, partition_count, replication_factor, partitions = {{partition, leader, replicas, "

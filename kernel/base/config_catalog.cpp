@@ -66,6 +66,36 @@ ConfigCatalog make_broker_catalog() {
       {"replica.fetch.backoff.ms", ConfigType::Int, int64_t{1000}, 0, {}, {},
        "How long a follower waits before fetching again after a fetch failed (the leader could not be "
        "reached, for example across a network partition)."},
+      {"log.retention.hours", ConfigType::Int, int64_t{168}, {}, {}, {},
+       "Broker default for the topic config retention.ms, in hours; used only when neither "
+       "log.retention.ms nor log.retention.minutes is set."},
+      {"log.retention.minutes", ConfigType::Int, std::monostate{}, {}, {}, {},
+       "Broker default for retention.ms, in minutes; wins over log.retention.hours, loses to "
+       "log.retention.ms.", {}, "null (log.retention.hours applies)"},
+      {"log.retention.ms", ConfigType::Long, std::monostate{}, -1, {}, {},
+       "Broker default for the topic config retention.ms; wins over log.retention.minutes and "
+       "log.retention.hours. -1 keeps data forever.", {}, "null (log.retention.minutes, then log.retention.hours apply)"},
+      {"log.retention.bytes", ConfigType::Long, int64_t{-1}, {}, {}, {},
+       "Broker default for the topic config retention.bytes."},
+      {"log.retention.check.interval.ms", ConfigType::Long, int64_t{300000}, 1, {}, {},
+       "How often each broker looks for segments that retention (retention.ms, retention.bytes, the log "
+       "start offset) allows it to delete. Between two checks nothing is deleted, so data can outlive "
+       "retention.ms by up to this interval (plus the age of the newest record in its segment)."},
+      {"log.cleanup.policy", ConfigType::List, std::vector<string>{"delete"}, {}, {}, {"compact", "delete"},
+       "Broker default for the topic config cleanup.policy."},
+      {"log.cleaner.enable", ConfigType::Boolean, true, {}, {}, {},
+       "Whether brokers run the log cleaner, which compacts topics whose cleanup.policy contains compact. "
+       "Off, compacted topics grow without bound (and __consumer_offsets with them)."},
+      {"log.cleaner.backoff.ms", ConfigType::Long, int64_t{15000}, 0, {}, {},
+       "How long the log cleaner sleeps when it finds no log to clean before looking again."},
+      {"log.cleaner.min.cleanable.ratio", ConfigType::Double, 0.5, 0, 1, {},
+       "Broker default for the topic config min.cleanable.dirty.ratio."},
+      {"log.cleaner.min.compaction.lag.ms", ConfigType::Long, int64_t{0}, 0, {}, {},
+       "Broker default for the topic config min.compaction.lag.ms."},
+      {"log.cleaner.max.compaction.lag.ms", ConfigType::Long, int64_t{9223372036854775807}, 1, {}, {},
+       "Broker default for the topic config max.compaction.lag.ms."},
+      {"log.cleaner.delete.retention.ms", ConfigType::Long, int64_t{86400000}, 0, {}, {},
+       "Broker default for the topic config delete.retention.ms."},
       {"broker.session.timeout.ms", ConfigType::Int, int64_t{9000}, 1, {}, {},
        "KRaft: the controller fences a broker it has not heard a heartbeat from for this long. A fenced "
        "broker leaves every ISR and loses its leaderships; one cut off by a network partition does not "
@@ -102,6 +132,41 @@ ConfigCatalog make_topic_catalog() {
        "so a value above the replication factor behaves like the replication factor. acks=0 and acks=1 "
        "ignore it.",
        "min.insync.replicas"},
+      {"cleanup.policy", ConfigType::List, std::vector<string>{"delete"}, {}, {}, {"compact", "delete"},
+       "What happens to old data: delete removes whole closed segments once they are older than "
+       "retention.ms or the partition is larger than retention.bytes; compact keeps at least the latest "
+       "record of every key (the log cleaner removes older records with the same key, and tombstones - "
+       "records with a null value - after delete.retention.ms). \"compact,delete\" does both. A compacted "
+       "topic refuses records without a key (INVALID_RECORD).",
+       "log.cleanup.policy"},
+      {"retention.ms", ConfigType::Long, kSevenDaysMs, -1, {}, {},
+       "With cleanup.policy delete: how long a partition keeps a closed segment after the newest record "
+       "in it (its largest timestamp). -1: forever. Retention deletes whole segments, checked every "
+       "log.retention.check.interval.ms, never past the high watermark; the log start offset moves up and "
+       "a consumer positioned below it gets OFFSET_OUT_OF_RANGE (then auto.offset.reset applies).",
+       "log.retention.ms", "604800000 (7 days)"},
+      {"retention.bytes", ConfigType::Long, int64_t{-1}, {}, {}, {},
+       "With cleanup.policy delete: the most bytes one partition (not the whole topic) keeps; the oldest "
+       "segments go while the partition is larger by at least their size. -1: no size limit.",
+       "log.retention.bytes"},
+      {"min.cleanable.dirty.ratio", ConfigType::Double, 0.5, 0, 1, {},
+       "The log cleaner compacts a partition only when the dirty part (records written since the last "
+       "cleaning, in closed segments) is more than this fraction of the cleanable log. Lower: cleaned more "
+       "often, fewer duplicates kept, more cleaning work. max.compaction.lag.ms overrides it.",
+       "log.cleaner.min.cleanable.ratio"},
+      {"min.compaction.lag.ms", ConfigType::Long, int64_t{0}, 0, {}, {},
+       "A record stays uncompacted for at least this long: segments holding a record younger than this "
+       "are not cleaned, so consumers get a window to see every update.",
+       "log.cleaner.min.compaction.lag.ms"},
+      {"max.compaction.lag.ms", ConfigType::Long, int64_t{9223372036854775807}, 1, {}, {},
+       "A dirty closed segment whose first record is older than this is cleaned even when the dirty "
+       "ratio is below min.cleanable.dirty.ratio (a bound on how long an old value may linger).",
+       "log.cleaner.max.compaction.lag.ms", "9223372036854775807 (Long.MAX_VALUE)"},
+      {"delete.retention.ms", ConfigType::Long, int64_t{86400000}, 0, {}, {},
+       "How long a tombstone (a record with a null value) survives after the cleaner first cleaned the "
+       "batch holding it: consumers reading the topic from the start within this time see the delete. "
+       "Later cleanings remove it for good.",
+       "log.cleaner.delete.retention.ms", "86400000 (1 day)"},
       {"unclean.leader.election.enable", ConfigType::Boolean, false, {}, {}, {},
        "When the leader fails and no in-sync replica is alive, may an out-of-sync replica become "
        "leader? true keeps the partition available but loses the records that replica never got; "

@@ -96,6 +96,13 @@ ConfigValue Cluster::effective_topic_config(const Topic& topic, const ConfigDef&
   if (def.name == "segment.ms") {  // log.roll.ms wins over log.roll.hours, as in Kafka
     if (broker_config_.is_set("log.roll.ms")) return broker_config_.get("log.roll.ms");
     if (broker_config_.is_set("log.roll.hours")) return ConfigValue(broker_config_.get_long("log.roll.hours") * 3600000);
+  } else if (def.name == "retention.ms") {  // log.retention.ms, then .minutes, then .hours (KafkaConfig)
+    auto forever_if_negative = [](int64_t ms) { return ConfigValue(ms < 0 ? int64_t{-1} : ms); };
+    if (broker_config_.is_set("log.retention.ms")) return forever_if_negative(broker_config_.get_long("log.retention.ms"));
+    if (broker_config_.is_set("log.retention.minutes"))
+      return forever_if_negative(broker_config_.get_long("log.retention.minutes") * 60000);
+    if (broker_config_.is_set("log.retention.hours"))
+      return forever_if_negative(broker_config_.get_long("log.retention.hours") * 3600000);
   } else if (!def.broker_synonym.empty() && broker_config_.is_set(def.broker_synonym)) {
     return broker_config_.get(def.broker_synonym);
   }
@@ -113,6 +120,16 @@ LogConfig Cluster::log_config_for(const Topic& topic) const {
   config.timestamp_type = std::get<std::string>(get("message.timestamp.type")) == "LogAppendTime"
                               ? TimestampType::LogAppendTime
                               : TimestampType::CreateTime;
+  const auto policy = std::get<std::vector<std::string>>(get("cleanup.policy"));
+  auto has = [&](std::string_view word) { return std::find(policy.begin(), policy.end(), word) != policy.end(); };
+  config.delete_policy = has("delete");
+  config.compact_policy = has("compact");
+  config.retention_ms = std::get<int64_t>(get("retention.ms"));
+  config.retention_bytes = std::get<int64_t>(get("retention.bytes"));
+  config.min_cleanable_dirty_ratio = std::get<double>(get("min.cleanable.dirty.ratio"));
+  config.min_compaction_lag_ms = std::get<int64_t>(get("min.compaction.lag.ms"));
+  config.max_compaction_lag_ms = std::get<int64_t>(get("max.compaction.lag.ms"));
+  config.delete_retention_ms = std::get<int64_t>(get("delete.retention.ms"));
   return config;
 }
 
@@ -168,6 +185,7 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
   auto topic = std::make_unique<Topic>();
   topic->name = name;
   if (Status configured = topic->config.set_all(spec.config); !configured) return configured.error();
+  if (Status valid = validate_log_config(*topic); !valid) return valid.error();
 
   topic->topic_id = Uuid::random(rng_);
   AssignmentStart start{rng_.uniform_int(broker_count), rng_.uniform_int(broker_count)};
@@ -229,11 +247,40 @@ Status Cluster::create_partitions(const std::string& name, int32_t total_count) 
 Status Cluster::alter_topic_config(const std::string& name, const ConfigEntries& entries) {
   Topic* topic = find_topic(name);
   if (!topic) return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("Topic '{}' does not exist.", name));
+  ConfigSet previous = topic->config;
   if (Status configured = topic->config.set_all(entries); !configured) return configured;
+  if (Status valid = validate_log_config(*topic); !valid) {
+    topic->config = std::move(previous);
+    return valid;
+  }
   const LogConfig log_config = log_config_for(*topic);
-  for (auto& partition : topic->partitions)
+  for (auto& partition : topic->partitions) {
     for (auto& copy : partition->copies) copy->log.set_config(log_config);
+    note_log_activity(*topic, *partition);
+  }
   return ok_status();
+}
+
+Status Cluster::validate_log_config(const Topic& topic) const {
+  const LogConfig config = log_config_for(topic);
+  if (config.min_compaction_lag_ms > config.max_compaction_lag_ms)
+    return make_error(ErrorCode::INVALID_CONFIG,
+                      fmt::format("conflict topic config setting min.compaction.lag.ms ({}) > max.compaction.lag.ms ({})",
+                                  config.min_compaction_lag_ms, config.max_compaction_lag_ms));
+  return ok_status();
+}
+
+Status Cluster::validate_records_for(const Topic& topic, const Partition& partition, std::string_view batch) const {
+  if (!partition.copies.front()->log.config().compact_policy) return ok_status();
+  bool keyless = false;
+  RecordBatchView(batch.data()).for_each_record(0, [&](const RecordView& record) {
+    keyless = !record.key.has_value();
+    return !keyless;
+  });
+  if (!keyless) return ok_status();
+  return make_error(ErrorCode::INVALID_RECORD,
+                    fmt::format("Compacted topic cannot accept message without key in topic partition {}-{}.",
+                                topic.name, partition.id));
 }
 
 Result<TopicDescription> Cluster::describe_topic(const std::string& name) const {
@@ -312,6 +359,7 @@ Result<AppendInfo> Cluster::append_to_replica(Topic& topic, Partition& partition
                       fmt::format("The size of the current ISR {} is insufficient to satisfy the min.isr requirement "
                                   "of {} for partition {}-{}",
                                   isr_size, min_isr, topic.name, partition.id));
+  if (Status valid = validate_records_for(topic, partition, batch); !valid) return valid.error();
   const std::optional<ProducerIdentity> producer = producer_identity(RecordBatchView(batch.data()));
   if (producer) {
     auto checked = leader.producers.check(*producer);

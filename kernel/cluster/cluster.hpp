@@ -45,6 +45,21 @@ struct Broker {
   uint64_t isolation_generation = 0;
 };
 
+// What one broker's retention check or log cleaner did to its replica of a partition.
+struct LogMaintenanceReport {
+  std::string topic;
+  int32_t partition = 0;
+  BrokerId broker = -1;
+  int32_t segments_deleted = 0;  // retention
+  int64_t bytes_before = 0;
+  int64_t bytes_after = 0;
+  int64_t log_start_offset = 0;  // after
+  std::string reason;            // retention: "retention.ms", ...; cleaner: "dirty ratio 0.67", ...
+  int64_t records_kept = 0;      // cleaner
+  int64_t records_removed = 0;   // cleaner
+  int64_t tombstones_removed = 0;
+};
+
 struct CreateTopicResult {
   std::vector<std::string> warnings;  // what kafka-topics.sh would print as WARNING
 };
@@ -124,6 +139,22 @@ class Cluster {
   void await_high_watermark(const std::string& topic, int32_t partition, int64_t offset, int64_t timeout_ms,
                             std::function<void(const Error*)> done);
 
+  // Retention (log_retention.cpp): every broker deletes what retention allows from its replicas,
+  // checked every log.retention.check.interval.ms (at multiples of it on the simulated clock);
+  // run_retention() runs one check on every live broker now.
+  std::vector<LogMaintenanceReport> run_retention();
+  // DeleteRecords (kafka-delete-records.sh): raises the log start offset of the partition to
+  // `before_offset` (-1: the high watermark) and waits until the live replicas have it. Returns the
+  // low watermark. OFFSET_OUT_OF_RANGE beyond the high watermark, POLICY_VIOLATION on a topic
+  // whose cleanup.policy lacks delete.
+  Result<int64_t> delete_records(const std::string& topic, int32_t partition, int64_t before_offset);
+  // The log cleaner (log_cleaning.cpp): each live broker compacts its replicas of topics whose
+  // cleanup.policy contains compact, looking every log.cleaner.backoff.ms; run_cleaner() runs one
+  // pass of every broker's cleaner now (same rules: dirty ratio, compaction lags).
+  std::vector<LogMaintenanceReport> run_cleaner();
+  // One broker's copy of a partition's log (for dumps); nullptr if the broker holds no replica.
+  const Replica* find_replica(const std::string& topic, int32_t partition, BrokerId broker) const;
+
   std::size_t memory_bytes() const;
   // A new client name when client.id is not set: producer-1, consumer-1, ...
   std::string next_client_id(std::string_view kind);
@@ -189,6 +220,25 @@ class Cluster {
   void fence_broker(BrokerId id, uint64_t isolation_generation);
   Broker* find_broker(BrokerId id);
   ConfigValue effective_topic_config(const Topic& topic, const ConfigDef& def, ConfigSource& source) const;
+  // Kafka's cross-key checks of a topic's effective configs (min.compaction.lag.ms <= max...).
+  Status validate_log_config(const Topic& topic) const;
+  // INVALID_RECORD for a keyless record sent to a compacted topic (Kafka's LogValidator).
+  Status validate_records_for(const Topic& topic, const Partition& partition, std::string_view batch) const;
+
+  // Log maintenance timers: one pending retention check and one cleaner wake-up, armed for the
+  // earliest time some replica could have work (so an idle cluster schedules nothing).
+  void note_log_activity(Topic& topic, Partition& partition);
+  void arm_retention_check(TimeMs due);
+  void arm_cleaner(TimeMs due);
+  std::vector<LogMaintenanceReport> retention_pass();
+  std::vector<LogMaintenanceReport> cleaner_pass();
+  void rearm_log_maintenance();
+  void wake_parked_followers(Topic& topic, Partition& partition);
+  struct PendingCheck {
+    TimeMs at;
+    Scheduler::EventId event;
+  };
+  std::optional<PendingCheck> retention_check_, cleaner_check_;
 
   uint64_t seed_;
   Scheduler scheduler_;

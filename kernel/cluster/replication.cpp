@@ -72,6 +72,21 @@ void Cluster::handle_fetch(const std::string& topic_name, int32_t partition_id, 
     });
     return;
   }
+  if (fetch_offset < partition.log().log_start_offset()) {
+    // OFFSET_OUT_OF_RANGE below the leader's log start: retention or DeleteRecords removed what the
+    // follower still needs. Everything it has is older than the leader's log, so it starts over there.
+    const int64_t leader_start = partition.log().log_start_offset();
+    record_event("ReplicaReset", topic, partition_id, follower_id,
+                 fmt::format("{}-{}: broker {} fetched offset {} below the leader's log start {}: its log restarts there",
+                             topic_name, partition_id, follower_id, fetch_offset, leader_start));
+    follower->log.truncate_fully_and_start_at(leader_start, now());
+    follower->producers.clear();
+    follower->epochs.clear();
+    follower->cleaner_checkpoint = -1;
+    follower->high_watermark = leader_start;
+    send_fetch(topic_name, partition_id, follower_id, generation);
+    return;
+  }
   if (fetch_offset > partition.log().log_end_offset()) {
     // OFFSET_OUT_OF_RANGE: the follower is ahead of the leader (it kept records an unclean leader
     // never had). It truncates to the leader's log end and fetches again.
@@ -100,12 +115,14 @@ void Cluster::answer_fetch(Topic& topic, Partition& partition, Replica& follower
     return true;
   });
   const int64_t leader_high_watermark = partition.high_watermark();
+  const int64_t leader_log_start = partition.log().log_start_offset();
   const std::string name = topic.name;
   const int32_t id = partition.id;
   const BrokerId follower_id = follower.broker;
   const BrokerId leader_id = partition.leader;
   scheduler_.schedule_after(latency_ms(partition.leader, follower_id), [this, name, id, follower_id, leader_id, generation,
-                                                                        batches, leader_high_watermark] {
+                                                                        batches, leader_high_watermark,
+                                                                        leader_log_start, from] {
     Topic* topic = find_topic(name);
     if (!topic || id >= topic->partition_count()) return;
     Partition& partition = *topic->partitions[static_cast<std::size_t>(id)];
@@ -116,9 +133,15 @@ void Cluster::answer_fetch(Topic& topic, Partition& partition, Replica& follower
       return;
     }
     std::size_t pos = 0;
+    // After compaction the leader's log has gaps, so a batch may start past our log end. That is
+    // only sound for the answer to the fetch we are at (not one that crossed a truncation), and
+    // only while no leader batch straddles our log end (that is a diverged log, not a gap).
+    bool gaps_allowed = follower->log.log_end_offset() == from;
     while (pos < batches->size()) {
       RecordBatchView batch(batches->data() + pos);
-      if (batch.base_offset() == follower->log.log_end_offset()) {
+      const int64_t end = follower->log.log_end_offset();
+      if (batch.base_offset() < end && batch.last_offset() >= end) gaps_allowed = false;
+      if (batch.base_offset() == end || (gaps_allowed && batch.base_offset() > end)) {
         follower->log.append_replicated(batch.bytes(), now());
         follower->note_epoch(batch.leader_epoch(), batch.base_offset());
         if (auto producer = producer_identity(batch)) follower->producers.record(*producer, batch.base_offset(), batch.last_offset());
@@ -126,6 +149,9 @@ void Cluster::answer_fetch(Topic& topic, Partition& partition, Replica& follower
       pos += static_cast<std::size_t>(batch.size_bytes());
     }
     follower->high_watermark = std::min(leader_high_watermark, follower->log.log_end_offset());
+    // The fetch response carries the leader's log start offset (DeleteRecords, retention).
+    follower->log.increment_log_start_offset(std::min(leader_log_start, follower->high_watermark));
+    note_log_activity(*topic, partition);
     send_fetch(name, id, follower_id, generation);
   });
 }
@@ -159,6 +185,7 @@ void Cluster::on_leader_append(Topic& topic, Partition& partition) {
     answer_fetch(topic, partition, follower, follower.fetch_generation);
   }
   if (maybe_advance_high_watermark(topic, partition)) complete_pending_acks(topic.name, partition.id);
+  note_log_activity(topic, partition);
   schedule_isr_check();
 }
 
@@ -188,6 +215,7 @@ bool Cluster::maybe_advance_high_watermark(Topic& topic, Partition& partition) {
   }
   if (candidate <= leader.high_watermark) return false;
   leader.high_watermark = candidate;
+  note_log_activity(topic, partition);  // closed segments below the new high watermark may now go
   return true;
 }
 

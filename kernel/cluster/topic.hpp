@@ -39,6 +39,8 @@ struct Replica {
   // Fenced while cut off by a network partition, this replica still believes it leads with its
   // latest epoch and appends what stale clients send it, until the partition heals.
   bool zombie = false;
+  // Where this replica's log cleaner stopped last time (its cleaner-offset-checkpoint entry); -1: never.
+  int64_t cleaner_checkpoint = -1;
   std::vector<BrokerId> zombie_isr;  // the ISR as the zombie last knew it
 
   int32_t latest_epoch() const { return epochs.empty() ? -1 : epochs.back().epoch; }

@@ -1,5 +1,6 @@
 #include "log/partition_log.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace klab {
@@ -64,6 +65,41 @@ void PartitionLog::truncate_to(int64_t offset) {
     return;
   }
   segments_.back().truncate_to(offset);
+}
+
+void PartitionLog::truncate_fully_and_start_at(int64_t offset, TimeMs now) {
+  segments_.clear();
+  segments_.emplace_back(offset, now);
+  log_start_offset_ = offset;
+}
+
+bool PartitionLog::increment_log_start_offset(int64_t offset) {
+  offset = std::min(offset, log_end_offset());
+  if (offset <= log_start_offset_) return false;
+  log_start_offset_ = offset;
+  return true;
+}
+
+void PartitionLog::roll(TimeMs now) {
+  if (segments_.back().empty()) return;
+  segments_.emplace_back(log_end_offset(), now);
+}
+
+void PartitionLog::delete_oldest_segments(std::size_t count, TimeMs now) {
+  if (count == 0) return;
+  if (count >= segments_.size()) {
+    roll(now);
+    count = segments_.size() - 1;
+  }
+  segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(count));
+  log_start_offset_ = std::max(log_start_offset_, segments_.front().base_offset());
+}
+
+void PartitionLog::replace_segments(std::size_t first, std::size_t replaced, std::vector<Segment> cleaned) {
+  auto begin = segments_.begin() + static_cast<std::ptrdiff_t>(first);
+  segments_.erase(begin, begin + static_cast<std::ptrdiff_t>(replaced));
+  segments_.insert(segments_.begin() + static_cast<std::ptrdiff_t>(first), std::make_move_iterator(cleaned.begin()),
+                   std::make_move_iterator(cleaned.end()));
 }
 
 Status PartitionLog::check_fetch_offset(int64_t offset) const {

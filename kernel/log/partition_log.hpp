@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 #include "base/result.hpp"
 #include "log/segment.hpp"
@@ -22,6 +23,15 @@ struct LogConfig {
   int64_t segment_ms = 604800000;
   TimestampType timestamp_type = TimestampType::CreateTime;
   int64_t max_message_bytes = 1048588;
+  // cleanup.policy: delete, compact, or both.
+  bool delete_policy = true;
+  bool compact_policy = false;
+  int64_t retention_ms = 604800000;  // -1: forever
+  int64_t retention_bytes = -1;      // per partition; negative: no limit
+  double min_cleanable_dirty_ratio = 0.5;
+  int64_t min_compaction_lag_ms = 0;
+  int64_t max_compaction_lag_ms = INT64_MAX;
+  int64_t delete_retention_ms = 86400000;
 };
 
 struct AppendInfo {
@@ -48,11 +58,25 @@ class PartitionLog {
   // `leader_epoch`.
   Result<AppendInfo> append(std::string_view batch, TimeMs now, int32_t leader_epoch = 0);
   // A follower's append: the batch keeps the offsets and epoch the leader gave it. Its base offset
-  // must be log_end_offset().
+  // is log_end_offset(), or later when compaction on the leader left a gap.
   void append_replicated(std::string_view batch, TimeMs now);
   // Removes every batch holding an offset at or after `offset` (a follower discarding a diverged
   // suffix). A batch that straddles `offset` is removed whole, so the log may end before `offset`.
   void truncate_to(int64_t offset);
+  // Empties the log and starts it again at `offset` (a follower whose fetch offset fell below the
+  // leader's log start: everything it has is older than what the leader still keeps).
+  void truncate_fully_and_start_at(int64_t offset, TimeMs now);
+  // Raises the log start offset (retention, DeleteRecords, a leader's start seen by a follower).
+  // Never lowers it and never passes the log end. Returns whether it moved.
+  bool increment_log_start_offset(int64_t offset);
+  // Closes the active segment and opens an empty one at log_end_offset().
+  void roll(TimeMs now);
+  // Deletes the `count` oldest segments; when that is all of them, rolls first so one (empty)
+  // segment remains. The log start offset moves to the first kept segment's base offset.
+  void delete_oldest_segments(std::size_t count, TimeMs now);
+  // Swaps segments [first, first + replaced) for `cleaned` (the log cleaner's output). The active
+  // segment is never part of the range.
+  void replace_segments(std::size_t first, std::size_t replaced, std::vector<Segment> cleaned);
   // Visits stored batches from the one holding `from_offset` up to (excluding) `upto_offset`.
   template <class Visit>  // bool Visit(const RecordBatchView&)
   void read_batches(int64_t from_offset, int64_t upto_offset, Visit&& visit) const;

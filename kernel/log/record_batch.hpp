@@ -27,6 +27,9 @@ constexpr std::size_t kBaseOffset = 0, kBatchLength = 8, kLeaderEpoch = 12, kMag
                       kProducerEpoch = 51, kBaseSequence = 53, kRecordCount = 57;
 }
 constexpr int16_t kTimestampTypeAttribute = 0x08;
+// KIP-534: set by the log cleaner on a batch holding tombstones; baseTimestamp then holds the time
+// after which the cleaner may drop them (the "delete horizon").
+constexpr int16_t kDeleteHorizonAttribute = 0x40;
 
 inline void store_be(char* at, uint64_t value, int bytes) {
   for (int i = bytes - 1; i >= 0; --i, value >>= 8) at[i] = static_cast<char>(value & 0xff);
@@ -87,6 +90,11 @@ class RecordBatchView {
   int32_t record_count() const { return static_cast<int32_t>(load_be(data_ + batch_field::kRecordCount, 4)); }
   TimeMs base_timestamp() const { return static_cast<TimeMs>(load_be(data_ + batch_field::kBaseTimestamp, 8)); }
   TimeMs max_timestamp() const { return static_cast<TimeMs>(load_be(data_ + batch_field::kMaxTimestamp, 8)); }
+  int64_t producer_id() const { return static_cast<int64_t>(load_be(data_ + batch_field::kProducerId, 8)); }
+  int16_t producer_epoch() const { return static_cast<int16_t>(load_be(data_ + batch_field::kProducerEpoch, 2)); }
+  int32_t base_sequence() const { return static_cast<int32_t>(load_be(data_ + batch_field::kBaseSequence, 4)); }
+  bool has_delete_horizon() const { return (load_be(data_ + batch_field::kAttributes, 2) & kDeleteHorizonAttribute) != 0; }
+  TimeMs delete_horizon_ms() const { return has_delete_horizon() ? base_timestamp() : -1; }
   TimestampType timestamp_type() const {
     return (load_be(data_ + batch_field::kAttributes, 2) & kTimestampTypeAttribute) ? TimestampType::LogAppendTime
                                                                                    : TimestampType::CreateTime;

@@ -13,6 +13,7 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("replication") leaders, ISR, high watermark   help("failures")    stopping brokers, elections
   help("acks")        durability of a write          help("idempotence") retries without duplicates
   help("errors")      Kafka errors as Lua values     help("labs")        guided labs and grading
+  help("retention")   how old data goes away         help("compaction")  latest value per key
   help("configs")     every config key by scope      help("linger.ms")   one config key
   help(cluster)       the methods of an object       help(klab)          klab.* functions
 ]],
@@ -184,5 +185,43 @@ Guided labs mirror real Kafka course exercises.
 From the shell: klab lab list | klab lab show 1 | klab lab check 1 my_solution.lua
 Course staff: klab grade --lab 1 FILE.lua [--format text|json|gradescope|junit] [--variants 3] grades in a
 sandbox against several variants; a graded script reads a variant's parameters from lab.params.
+]],
+
+retention = [[
+A topic is not a queue: reading a record does not remove it. Records stay until retention
+removes them, and retention removes whole segments, never single records.
+  cleanup.policy = "delete" (the default)
+  retention.ms   (604800000 = 7 days; -1 forever)  a closed segment goes once its NEWEST record
+                 is older than this - so data lives up to retention.ms + the segment's span
+  retention.bytes (-1 = no limit) per PARTITION: the oldest segments go while the partition is
+                 larger than this by at least their size
+  segment.bytes / segment.ms   when the active segment rolls; small segments = finer retention
+  log.retention.check.interval.ms (300000)   brokers look this often (klab: at multiples of it)
+Retention never deletes past the high watermark. When every segment has expired, Kafka rolls the
+active segment first and deletes it too. The log start offset moves up; a consumer whose position
+is below it gets OFFSET_OUT_OF_RANGE and auto.offset.reset decides (earliest: the new log start).
+  cluster:run_retention()            one check on every broker now
+  cluster:delete_records(t, p, off)  kafka-delete-records.sh: move the log start offset up by hand
+  cluster:describe_topic(t).partitions[1].log_start_offset
+  cluster:dump_log(t, p)             the segments and records, like kafka-dump-log.sh
+See help("retention.ms"), help("compaction").
+]],
+
+compaction = [[
+cleanup.policy = "compact": the topic keeps at least the LATEST record of every key - an evolving
+table. A new consumer reading from the start rebuilds the current state (that is how
+__consumer_offsets and Kafka Streams state stores work). Records must have a key (a keyless one
+fails with INVALID_RECORD); a null value is a TOMBSTONE: "this key is deleted".
+Each broker's log cleaner wakes every log.cleaner.backoff.ms (15000) and cleans a partition when
+  dirty bytes / (clean + dirty bytes) > min.cleanable.dirty.ratio (0.5)
+where "dirty" = closed segments written since the last cleaning. It never touches the active
+segment or anything at or above the high watermark. Offsets never change: gaps appear.
+  min.compaction.lag.ms (0)   a record stays uncompacted at least this long
+  max.compaction.lag.ms (Long.MAX)   ... and at most this long (cleans even below the ratio)
+  delete.retention.ms (86400000)   a tombstone survives this long after the first cleaning that
+                 saw it (it gets a "delete horizon"); a later cleaning removes it for good
+"compact,delete" does both: compaction and time/size retention.
+  cluster:run_cleaner()       wake every broker's cleaner now (same rules)
+  cluster:dump_log(t, p)      before/after, offset by offset
 ]],
 }

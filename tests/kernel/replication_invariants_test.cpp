@@ -138,6 +138,11 @@ struct Simulation {
       REQUIRE(cluster->heal().ok());
       return "heal";
     }
+    // Replication timers are at most seconds away. A retention check days ahead (the only event
+    // left on a quiet cluster) would jump the clock past retention.ms and delete segments on each
+    // replica at its own pace, which is not what this simulation explores.
+    const auto next = cluster->scheduler().next_event_time();
+    if (!next || *next - cluster->now() > 60000) return "run the next event (none within a minute)";
     cluster->scheduler().run_next();
     return "run the next event";
   }
