@@ -63,6 +63,31 @@ ConfigCatalog make_broker_catalog() {
       {"replica.fetch.wait.max.ms", ConfigType::Int, int64_t{500}, 0, {}, {},
        "How long a follower's fetch request may wait at the leader for new data before it is answered "
        "empty."},
+      {"offsets.topic.num.partitions", ConfigType::Int, int64_t{50}, 1, {}, {},
+       "How many partitions the internal topic __consumer_offsets gets when it is created (on first use "
+       "of a consumer group). A group lives on partition abs(groupId.hashCode()) % this count, and the "
+       "leader of that partition is the group's coordinator. Changing it after creation moves every group, "
+       "which is why Kafka says not to."},
+      {"offsets.topic.replication.factor", ConfigType::Int, int64_t{3}, 1, 32767, {},
+       "Replication factor of __consumer_offsets. Kafka's default is 3, and creating the topic fails "
+       "(COORDINATOR_NOT_AVAILABLE) until that many brokers are alive. klab, like the server.properties "
+       "that ships with Kafka for single-broker quickstarts (which sets it to 1), lowers the default to the "
+       "cluster size when the cluster has fewer than 3 brokers; a value set explicitly is used as is.",
+       {}, "3 (klab: min(3, number of brokers) unless set)"},
+      {"offsets.commit.timeout.ms", ConfigType::Int, int64_t{5000}, 1, {}, {},
+       "An offset commit waits until every in-sync replica of the __consumer_offsets partition has it (like "
+       "a produce with acks=all), or this long; then it fails with REQUEST_TIMED_OUT."},
+      {"group.initial.rebalance.delay.ms", ConfigType::Int, int64_t{3000}, 0, {}, {},
+       "When the first member joins an empty group, the coordinator waits this long for more members "
+       "before it completes the rebalance, and again (up to the rebalance timeout) while new members keep "
+       "arriving, so that a group starting several consumers at once rebalances once rather than once per "
+       "consumer."},
+      {"group.min.session.timeout.ms", ConfigType::Int, int64_t{6000}, {}, {}, {},
+       "The smallest session.timeout.ms a consumer may ask for; below it JoinGroup fails with "
+       "INVALID_SESSION_TIMEOUT."},
+      {"group.max.session.timeout.ms", ConfigType::Int, int64_t{1800000}, {}, {}, {},
+       "The largest session.timeout.ms a consumer may ask for; above it JoinGroup fails with "
+       "INVALID_SESSION_TIMEOUT."},
       {"replica.fetch.backoff.ms", ConfigType::Int, int64_t{1000}, 0, {}, {},
        "How long a follower waits before fetching again after a fetch failed (the leader could not be "
        "reached, for example across a network partition)."},
@@ -261,6 +286,53 @@ ConfigCatalog make_consumer_catalog() {
        "The most records one poll() returns."},
       {"client.id", ConfigType::String, string(""), {}, {}, {},
        "A name for this client, shown in logs and in kafka-consumer-groups output. Default: consumer-N."},
+      {"group.id", ConfigType::String, std::monostate{}, {}, {}, {},
+       "The consumer group this consumer belongs to. Needed for subscribe() and for committing offsets; "
+       "consumers with the same group.id share the partitions of the topics they subscribe to, and the "
+       "group's committed offsets say where each partition resumes."},
+      {"group.instance.id", ConfigType::String, std::monostate{}, {}, {}, {},
+       "Static membership (KIP-345): a stable name for this member. A consumer that restarts with the same "
+       "name within session.timeout.ms takes its old place without a rebalance. Static members do not "
+       "send LeaveGroup when they close, so their partitions wait for the session timeout."},
+      {"session.timeout.ms", ConfigType::Int, int64_t{45000}, {}, {}, {},
+       "If the coordinator hears no heartbeat from a member for this long, it removes the member and "
+       "rebalances the group. Must lie within the broker's group.min.session.timeout.ms and "
+       "group.max.session.timeout.ms. Default 45000 since Kafka 3.0 (10000 before)."},
+      {"heartbeat.interval.ms", ConfigType::Int, int64_t{3000}, {}, {}, {},
+       "How often the consumer's background heartbeat tells the coordinator it is alive; a heartbeat "
+       "answer is also how a member learns that a rebalance has begun. Usually a third of "
+       "session.timeout.ms or less."},
+      {"max.poll.interval.ms", ConfigType::Int, int64_t{300000}, 1, {}, {},
+       "The longest time between two poll() calls. A consumer that does not poll for this long is "
+       "considered stuck: it leaves the group (its heartbeats alone do not keep it in) and its partitions "
+       "go to the others. It is also the rebalance timeout the consumer sends in JoinGroup: how long the "
+       "coordinator waits for every member to rejoin."},
+      {"enable.auto.commit", ConfigType::Boolean, true, {}, {}, {},
+       "When true, poll() commits the positions of the assigned partitions every auto.commit.interval.ms, "
+       "and before a rebalance and on close. What was returned by poll() counts as processed: records "
+       "being processed when the consumer crashes may be read again (at-least-once)."},
+      {"auto.commit.interval.ms", ConfigType::Int, int64_t{5000}, 0, {}, {},
+       "How often, with enable.auto.commit, poll() commits the current positions."},
+      {"partition.assignment.strategy", ConfigType::List,
+       std::vector<string>{"org.apache.kafka.clients.consumer.RangeAssignor",
+                           "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"},
+       {}, {},
+       {"org.apache.kafka.clients.consumer.RangeAssignor", "org.apache.kafka.clients.consumer.RoundRobinAssignor",
+        "org.apache.kafka.clients.consumer.StickyAssignor",
+        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor", "range", "roundrobin", "sticky",
+        "cooperative-sticky"},
+       "The assignors this consumer supports, most preferred first. The coordinator picks one that every "
+       "member supports, by the members' votes (each votes for its first supported choice). The Java "
+       "client takes class names; klab also takes the protocol names (range, roundrobin, sticky, "
+       "cooperative-sticky) as librdkafka does. The default [RangeAssignor, CooperativeStickyAssignor] "
+       "(Kafka 3.0+) runs range, eager; a group can later move to cooperative-sticky by a rolling change "
+       "that removes RangeAssignor."},
+      {"retry.backoff.ms", ConfigType::Long, int64_t{100}, 0, {}, {},
+       "How long the consumer waits before retrying a failed coordinator request (finding the coordinator, "
+       "joining, committing)."},
+      {"metadata.max.age.ms", ConfigType::Long, int64_t{300000}, 0, {}, {},
+       "The consumer refreshes its metadata at least this often. The group leader notices new partitions "
+       "of a subscribed topic at such a refresh and starts a rebalance so they get assigned."},
   });
 }
 

@@ -1,0 +1,244 @@
+// The coordinator's front door: the simulated network hop, routing a request to the broker that
+// coordinates its group, FindCoordinator, and the read-only views used by admin tools.
+#include "group/group_coordinator.hpp"
+
+#include <fmt/format.h>
+
+#include "group/offsets_topic.hpp"
+
+namespace klab::group {
+
+namespace {
+constexpr std::string_view kServiceName = "group-coordinator";
+}
+
+GroupCoordinator& GroupCoordinator::of(Cluster& cluster) {
+  if (Cluster::Service* found = cluster.find_service(kServiceName)) return static_cast<GroupCoordinator&>(*found);
+  auto created = std::make_unique<GroupCoordinator>(cluster);
+  return static_cast<GroupCoordinator&>(cluster.add_service(std::string(kServiceName), std::move(created)));
+}
+
+GroupCoordinator::GroupCoordinator(Cluster& cluster) : cluster_(cluster) {
+  std::weak_ptr<bool> alive = alive_;
+  cluster_.add_event_listener([this, alive](const ClusterEvent& event) {
+    if (alive.lock()) on_cluster_event(event);
+  });
+}
+
+GroupCoordinator::~GroupCoordinator() { *alive_ = false; }
+
+void GroupCoordinator::at_broker(BrokerId broker, std::function<void()> handle, std::function<void(ErrorCode)> fail) {
+  std::shared_ptr<bool> alive = alive_;
+  cluster_.scheduler().schedule_after(cluster_.network_latency_ms(), [this, alive, broker, handle = std::move(handle),
+                                                                      fail = std::move(fail)] {
+    if (!*alive) return;
+    if (!cluster_.broker_alive(broker)) {
+      // The connection is refused: the client learns it one round trip after sending.
+      reply([fail] { fail(ErrorCode::NETWORK_EXCEPTION); });
+      return;
+    }
+    handle();
+  });
+}
+
+void GroupCoordinator::reply(std::function<void()> deliver) {
+  std::shared_ptr<bool> alive = alive_;
+  cluster_.scheduler().schedule_after(cluster_.network_latency_ms(), [alive, deliver = std::move(deliver)] {
+    if (*alive) deliver();
+  });
+}
+
+int32_t GroupCoordinator::partition_of(const std::string& group_id) const {
+  const Topic* topic = cluster_.find_topic(kOffsetsTopic);
+  const int32_t count = topic ? topic->partition_count()
+                              : static_cast<int32_t>(cluster_.broker_config().get_long("offsets.topic.num.partitions"));
+  return partition_for_group(group_id, count);
+}
+
+std::optional<ErrorCode> GroupCoordinator::route(BrokerId broker, const std::string& group_id) {
+  if (group_id.empty()) return ErrorCode::INVALID_GROUP_ID;
+  const Topic* topic = cluster_.find_topic(kOffsetsTopic);
+  if (!topic) return ErrorCode::NOT_COORDINATOR;
+  const int32_t partition = partition_of(group_id);
+  const Partition& leader_state = *topic->partitions[static_cast<std::size_t>(partition)];
+  auto it = partitions_.find(partition);
+  if (it == partitions_.end() && leader_state.leader >= 0) {
+    load_partition(partition, leader_state.leader);  // a partition this coordinator never saw elected
+    it = partitions_.find(partition);
+  }
+  if (it == partitions_.end() || it->second.leader != broker) return ErrorCode::NOT_COORDINATOR;
+  if (it->second.loading) return ErrorCode::COORDINATOR_LOAD_IN_PROGRESS;
+  return std::nullopt;
+}
+
+ClassicGroup* GroupCoordinator::group(const std::string& group_id) {
+  auto it = groups_.find(group_id);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+
+ClassicGroup& GroupCoordinator::get_or_create(const std::string& group_id) {
+  if (ClassicGroup* found = group(group_id)) return *found;
+  auto created = std::make_unique<ClassicGroup>(group_id, cluster_.now());
+  created->incarnation = next_incarnation_++;
+  return *groups_.emplace(group_id, std::move(created)).first->second;
+}
+
+void GroupCoordinator::event(const ClassicGroup& group, std::string kind, std::string description) {
+  const int32_t partition = partition_of(group.id());
+  auto it = partitions_.find(partition);
+  cluster_.record_service_event(std::move(kind), std::string(kOffsetsTopic), partition,
+                                it == partitions_.end() ? -1 : it->second.leader,
+                                fmt::format("group {}: {}", group.id(), description));
+}
+
+void GroupCoordinator::find_coordinator(const std::string& group_id, std::function<void(Result<BrokerId>)> done) {
+  BrokerId any_live = -1;
+  for (const Broker& broker : cluster_.brokers())
+    if (broker.alive) {
+      any_live = broker.id;
+      break;
+    }
+  if (any_live < 0) {
+    reply([done] { done(make_error(ErrorCode::NETWORK_EXCEPTION, "No broker is alive.")); });
+    return;
+  }
+  at_broker(
+      any_live,
+      [this, group_id, done] {
+        if (group_id.empty()) {
+          reply([done] { done(make_error(ErrorCode::INVALID_GROUP_ID, "The configured groupId is invalid.")); });
+          return;
+        }
+        Result<Topic*> topic = ensure_offsets_topic(cluster_);
+        if (!topic) {
+          reply([done, error = topic.error()] { done(error); });
+          return;
+        }
+        const Partition& partition = *(*topic)->partitions[static_cast<std::size_t>(partition_of(group_id))];
+        if (partition.leader < 0) {
+          reply([done] {
+            done(make_error(ErrorCode::COORDINATOR_NOT_AVAILABLE, "The coordinator is not available."));
+          });
+          return;
+        }
+        reply([done, leader = partition.leader] { done(leader); });
+      },
+      [done](ErrorCode code) { done(make_error(code, "The broker asked for the coordinator is unreachable.")); });
+}
+
+void GroupCoordinator::join_group(BrokerId broker, JoinRequest request, std::function<void(JoinResult)> done) {
+  auto fail = [this, done, member_id = request.member_id](ErrorCode code) {
+    JoinResult result;
+    result.error = code;
+    result.member_id = member_id;
+    done(result);
+  };
+  at_broker(
+      broker,
+      [this, broker, request = std::move(request), done, fail]() mutable {
+        if (std::optional<ErrorCode> error = route(broker, request.group_id)) {
+          reply([fail, code = *error] { fail(code); });
+          return;
+        }
+        handle_join(std::move(request), [this, done](JoinResult result) { reply([done, result] { done(result); }); });
+      },
+      fail);
+}
+
+void GroupCoordinator::sync_group(BrokerId broker, SyncRequest request, std::function<void(SyncResult)> done) {
+  auto fail = [done](ErrorCode code) { done(SyncResult{code, {}}); };
+  at_broker(
+      broker,
+      [this, broker, request = std::move(request), done, fail]() mutable {
+        if (std::optional<ErrorCode> error = route(broker, request.group_id)) {
+          // A group lost with its coordinator's state: rejoin rather than look for it (as Kafka).
+          const ErrorCode code = *error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode::REBALANCE_IN_PROGRESS : *error;
+          reply([fail, code] { fail(code); });
+          return;
+        }
+        handle_sync(std::move(request), [this, done](SyncResult result) { reply([done, result] { done(result); }); });
+      },
+      fail);
+}
+
+void GroupCoordinator::heartbeat(BrokerId broker, MemberIdentity member, std::function<void(ErrorCode)> done) {
+  at_broker(
+      broker,
+      [this, broker, member = std::move(member), done] {
+        std::optional<ErrorCode> error = route(broker, member.group_id);
+        ErrorCode code = ErrorCode::NONE;
+        if (error) code = *error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode::NONE : *error;
+        else code = handle_heartbeat(member);
+        reply([done, code] { done(code); });
+      },
+      done);
+}
+
+void GroupCoordinator::leave_group(BrokerId broker, MemberIdentity member, std::string reason,
+                                   std::function<void(ErrorCode)> done) {
+  at_broker(
+      broker,
+      [this, broker, member = std::move(member), reason = std::move(reason), done] {
+        std::optional<ErrorCode> error = route(broker, member.group_id);
+        const ErrorCode code = error ? *error : handle_leave(member, reason);
+        reply([done, code] { done(code); });
+      },
+      done);
+}
+
+void GroupCoordinator::commit_offsets(BrokerId broker, MemberIdentity member, std::vector<OffsetToCommit> offsets,
+                                      std::function<void(Result<CommitResult>)> done) {
+  at_broker(
+      broker,
+      [this, broker, member = std::move(member), offsets = std::move(offsets), done]() mutable {
+        if (std::optional<ErrorCode> error = route(broker, member.group_id)) {
+          reply([done, code = *error] { done(make_error(code, std::string(error_name(code)))); });
+          return;
+        }
+        handle_commit(std::move(member), std::move(offsets),
+                      [this, done](Result<CommitResult> result) { reply([done, result] { done(result); }); });
+      },
+      [done](ErrorCode code) { done(make_error(code, "The coordinator is unreachable.")); });
+}
+
+void GroupCoordinator::fetch_offsets(BrokerId broker, const std::string& group_id, std::vector<TopicPartition> partitions,
+                                     std::function<void(Result<FetchedOffsets>)> done) {
+  at_broker(
+      broker,
+      [this, broker, group_id, partitions = std::move(partitions), done] {
+        if (std::optional<ErrorCode> error = route(broker, group_id)) {
+          reply([done, code = *error] { done(make_error(code, std::string(error_name(code)))); });
+          return;
+        }
+        FetchedOffsets found;
+        if (const ClassicGroup* g = group(group_id)) {
+          for (const TopicPartition& tp : partitions) {
+            auto it = g->offsets.find(tp);
+            if (it != g->offsets.end()) found.emplace(tp, it->second);
+          }
+        }
+        reply([done, found] { done(found); });
+      },
+      [done](ErrorCode code) { done(make_error(code, "The coordinator is unreachable.")); });
+}
+
+const ClassicGroup* GroupCoordinator::find_group(const std::string& group_id) const {
+  auto it = groups_.find(group_id);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+
+std::vector<GroupOverview> GroupCoordinator::list_groups() const {
+  std::vector<GroupOverview> out;
+  for (const auto& [id, g] : groups_)
+    if (!g->is(GroupState::Dead))
+      out.push_back(GroupOverview{id, std::string(group_state_name(g->state())), g->protocol_type().value_or("")});
+  return out;
+}
+
+BrokerId GroupCoordinator::coordinator_broker(const std::string& group_id) const {
+  const Topic* topic = cluster_.find_topic(kOffsetsTopic);
+  if (!topic) return -1;
+  return topic->partitions[static_cast<std::size_t>(partition_of(group_id))]->leader;
+}
+
+}  // namespace klab::group
