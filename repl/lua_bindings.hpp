@@ -28,6 +28,11 @@ void register_consumer_type(lua_State* L);
 int new_producer(lua_State* L);
 int new_consumer(lua_State* L);
 Cluster& check_cluster(lua_State* L, int index, const char* function);
+// Consumer-group admin methods of the cluster type (lua_group.cpp).
+int cluster_groups(lua_State* L);
+int cluster_describe_group(lua_State* L);
+int cluster_reset_offsets(lua_State* L);
+int cluster_delete_group(lua_State* L);
 // Storage methods of klab.Cluster (lua_log_admin.cpp).
 int cluster_describe_configs(lua_State* L);
 int cluster_run_retention(lua_State* L);

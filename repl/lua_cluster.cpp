@@ -368,6 +368,23 @@ const MethodDoc kClusterMethods[] = {
      "Kafka's broker metrics by their JMX names: UnderReplicatedPartitions, OfflinePartitionsCount, "
      "ActiveControllerCount, IsrShrinksPerSec, IsrExpandsPerSec, LeaderElectionRateAndTimeMs, "
      "UncleanLeaderElectionsPerSec (the *PerSec and election metrics are counts since the start)."},
+    {"groups", lua_entry<cluster_groups>, "c:groups() --> { {group_id=, state=, protocol_type=}, ... }",
+     "The consumer groups the coordinators know (kafka-consumer-groups.sh --list; prints the ids)."},
+    {"describe_group", lua_entry<cluster_describe_group>,
+     "c:describe_group(id) --> {state, assignment_strategy, generation, coordinator, members, partitions}",
+     "kafka-consumer-groups.sh --describe --group id: per partition the committed offset (CURRENT-OFFSET), the "
+     "log end offset, the lag and the member that owns it; prints like the tool, with its notices for an empty, "
+     "rebalancing or unknown group."},
+    {"reset_offsets", lua_entry<cluster_reset_offsets>,
+     "c:reset_offsets{ group=, topic= | topics= | all_topics=true, [partitions={...}], to_earliest=true | "
+     "to_latest=true | to_current=true | to_offset=n | shift_by=n | to_datetime=\"YYYY-MM-DDTHH:mm:SS.sss\" | "
+     "by_duration=\"PT10M\", [execute=true] } --> {plan, warnings, executed} | nil, err",
+     "kafka-consumer-groups.sh --reset-offsets: a dry run by default (the plan: NEW-OFFSET per partition); "
+     "execute = true stores it. Refused while the group has active members (stop them first); offsets beyond "
+     "the log are clamped to its start or end, with a warning, as Kafka does."},
+    {"delete_group", lua_entry<cluster_delete_group>, "c:delete_group(id) --> true | nil, err",
+     "kafka-consumer-groups.sh --delete: removes the group and its committed offsets (a tombstone in "
+     "__consumer_offsets). Refused while it has members (NON_EMPTY_GROUP)."},
     {"producer", lua_entry<new_producer>, "c:producer{ [\"acks\"] = \"all\", [\"linger.ms\"] = 5, ... } --> producer",
      "A new producer. Keys are Kafka producer configs; see help(\"producer\")."},
     {"consumer", lua_entry<new_consumer>,

@@ -1,7 +1,14 @@
-// klab.Consumer: a consumer that reads partitions it was assigned (no group yet):
-// assign, assignment, partitions_for, seek, seek_to_beginning, seek_to_end, position, poll.
-// A topic-partition is a plain table {topic = "orders", partition = 1}.
+// klab.Consumer: a consumer that reads partitions it was assigned (assign, seek*, position, poll)
+// or, with group.id, the partitions its consumer group gives it (subscribe, commit, commit_async,
+// committed, close, crash; rebalance listeners as Lua functions). A topic-partition is a plain
+// table {topic = "orders", partition = 1}.
+//
+// Listener and commit callbacks run inside the consumer call that triggers them (poll, close,
+// unsubscribe, commit), on the Lua thread that made that call, as Kafka runs them on the thread
+// that calls poll; an error raised in one makes that call fail after the rebalance completed.
 #include <fmt/format.h>
+
+#include <map>
 
 #include "client/consumer.hpp"
 #include "lua_bindings.hpp"
@@ -12,15 +19,86 @@ namespace {
 
 constexpr const char* kConsumerType = "klab.Consumer";
 
+// Lua functions the kernel calls back: registry references, and the Lua thread of the consumer
+// call in progress (set on entry to every method).
+struct LuaCallbacks {
+  lua_State* current = nullptr;
+  lua_State* main = nullptr;
+  int on_assigned = LUA_NOREF, on_revoked = LUA_NOREF, on_lost = LUA_NOREF;
+  ~LuaCallbacks() {
+    for (int ref : {on_assigned, on_revoked, on_lost})
+      if (ref != LUA_NOREF) luaL_unref(main, LUA_REGISTRYINDEX, ref);
+  }
+};
+
 struct ConsumerHandle {
   std::unique_ptr<Consumer> consumer;
   std::vector<ConsumerRecord> records;  // reused by every poll
+  std::shared_ptr<LuaCallbacks> callbacks;
 };
 
 ConsumerHandle& check_handle(lua_State* L, int index, const char* function) {
   auto* handle = static_cast<ConsumerHandle*>(check_userdata(L, index, kConsumerType, function));
   if (!handle->consumer) throw LuaArgError("this consumer was closed");
+  handle->callbacks->current = L;
   return *handle;
+}
+
+void push_topic_partition(lua_State* L, const TopicPartition& tp);
+
+void push_partition_list(lua_State* L, const std::vector<TopicPartition>& partitions) {
+  lua_createtable(L, static_cast<int>(partitions.size()), 0);
+  for (std::size_t i = 0; i < partitions.size(); ++i) {
+    push_topic_partition(L, partitions[i]);
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+}
+
+// Calls the Lua function `ref` with the partitions; its error becomes a C++ exception the kernel
+// keeps and rethrows from the consumer call, as Kafka does with a listener's exception.
+void call_listener(const std::shared_ptr<LuaCallbacks>& callbacks, int ref, const char* name,
+                   const std::vector<TopicPartition>& partitions) {
+  lua_State* L = callbacks->current;
+  if (!L || ref == LUA_NOREF) return;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  push_partition_list(L, partitions);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    std::string message = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(a non-string error)";
+    lua_pop(L, 1);
+    throw LuaArgError(fmt::format("{} listener: {}", name, message));
+  }
+}
+
+// Reads on_assigned / on_revoked / on_lost functions from the table at `index` into `callbacks`.
+bool read_listeners(lua_State* L, int index, LuaCallbacks& callbacks, const char* function) {
+  bool any = false;
+  for (auto [field, slot] : {std::pair{"on_assigned", &callbacks.on_assigned}, std::pair{"on_revoked", &callbacks.on_revoked},
+                             std::pair{"on_lost", &callbacks.on_lost}}) {
+    int type = raw_field(L, index, field);
+    if (type == LUA_TNIL) {
+      lua_pop(L, 1);
+      continue;
+    }
+    if (type != LUA_TFUNCTION) throw LuaArgError(fmt::format("{}: '{}' must be a function(partitions)", function, field));
+    if (*slot != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, *slot);
+    *slot = luaL_ref(L, LUA_REGISTRYINDEX);
+    any = true;
+  }
+  return any;
+}
+
+RebalanceListener make_listener(const std::shared_ptr<LuaCallbacks>& callbacks) {
+  RebalanceListener listener;
+  std::weak_ptr<LuaCallbacks> weak = callbacks;
+  auto bind = [weak](int LuaCallbacks::*slot, const char* name) {
+    return [weak, slot, name](const std::vector<TopicPartition>& partitions) {
+      if (auto held = weak.lock()) call_listener(held, (*held).*slot, name, partitions);
+    };
+  };
+  if (callbacks->on_assigned != LUA_NOREF) listener.on_assigned = bind(&LuaCallbacks::on_assigned, "on_assigned");
+  if (callbacks->on_revoked != LUA_NOREF) listener.on_revoked = bind(&LuaCallbacks::on_revoked, "on_revoked");
+  if (callbacks->on_lost != LUA_NOREF) listener.on_lost = bind(&LuaCallbacks::on_lost, "on_lost");
+  return listener;
 }
 
 TopicPartition topic_partition_at(lua_State* L, int index, const char* function) {
@@ -174,9 +252,150 @@ int consumer_poll(lua_State* L) {
   return 1;
 }
 
+// subscribe(topic | {topics...} [, {on_assigned=, on_revoked=, on_lost=}])
+int consumer_subscribe(lua_State* L) {
+  ConsumerHandle& handle = check_handle(L, 1, "subscribe");
+  std::vector<std::string> topics;
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    topics.emplace_back(lua_tostring(L, 2));
+  } else {
+    check_table(L, 2, "subscribe");
+    for (lua_Integer i = 1; lua_rawgeti(L, 2, i) != LUA_TNIL; ++i) {
+      if (lua_type(L, -1) != LUA_TSTRING) throw LuaArgError("subscribe: topics are names (strings)");
+      topics.emplace_back(lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (topics.empty()) throw LuaArgError("subscribe: give at least one topic (k:unsubscribe() leaves the group)");
+  }
+  std::optional<RebalanceListener> listener;
+  if (!lua_isnoneornil(L, 3)) {
+    check_table(L, 3, "subscribe");
+    read_listeners(L, 3, *handle.callbacks, "subscribe");
+    listener = make_listener(handle.callbacks);
+  }
+  Status subscribed = handle.consumer->subscribe(topics, listener);
+  if (!subscribed) return push_kafka_error(L, subscribed.error());
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+int consumer_unsubscribe(lua_State* L) {
+  check_handle(L, 1, "unsubscribe").consumer->unsubscribe();
+  return 0;
+}
+
+// {{topic=, partition=, offset= [, metadata=]}, ...} -> offsets to commit.
+std::map<TopicPartition, OffsetAndMetadata> offsets_at(lua_State* L, int index, const char* function) {
+  std::map<TopicPartition, OffsetAndMetadata> offsets;
+  check_table(L, index, function);
+  for (lua_Integer i = 1; lua_rawgeti(L, index, i) != LUA_TNIL; ++i) {
+    const int entry = lua_gettop(L);
+    TopicPartition tp = topic_partition_at(L, entry, function);
+    OffsetAndMetadata offset;
+    if (raw_field(L, entry, "offset") != LUA_TNUMBER || !lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+      throw LuaArgError(fmt::format("{}: each entry is {{topic=, partition=, offset=n}} with a whole offset >= 0", function));
+    offset.offset = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (raw_field(L, entry, "metadata") == LUA_TSTRING) offset.metadata = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    offsets[tp] = offset;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return offsets;
+}
+
+int consumer_commit(lua_State* L) {
+  ConsumerHandle& handle = check_handle(L, 1, "commit");
+  Status committed = lua_isnoneornil(L, 2) ? handle.consumer->commit_sync()
+                                           : handle.consumer->commit_sync(offsets_at(L, 2, "commit"));
+  if (!committed) return push_kafka_error(L, committed.error());
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+// commit_async([offsets,] [function(err, offsets)]): the callback runs in a later poll (or close).
+int consumer_commit_async(lua_State* L) {
+  ConsumerHandle& handle = check_handle(L, 1, "commit_async");
+  int callback_index = 0, offsets_index = 0;
+  for (int i = 2; i <= std::min(lua_gettop(L), 3); ++i) {
+    if (lua_isfunction(L, i)) callback_index = i;
+    else if (lua_istable(L, i)) offsets_index = i;
+    else if (!lua_isnil(L, i)) throw LuaArgError("commit_async: arguments are [offsets] and [callback function]");
+  }
+  CommitCallback callback;
+  if (callback_index) {
+    lua_pushvalue(L, callback_index);
+    const int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    std::weak_ptr<LuaCallbacks> weak = handle.callbacks;
+    callback = [weak, ref](const std::map<TopicPartition, OffsetAndMetadata>& offsets, const Error* error) {
+      auto held = weak.lock();
+      if (!held) return;
+      lua_State* state = held->current;
+      lua_rawgeti(state, LUA_REGISTRYINDEX, ref);
+      luaL_unref(state, LUA_REGISTRYINDEX, ref);
+      if (error) push_kafka_error(state, *error), lua_remove(state, -2);  // keep the err table only
+      else lua_pushnil(state);
+      lua_createtable(state, static_cast<int>(offsets.size()), 0);
+      lua_Integer i = 0;
+      for (const auto& [tp, offset] : offsets) {
+        push_topic_partition(state, tp);
+        lua_pushinteger(state, offset.offset), lua_setfield(state, -2, "offset");
+        lua_rawseti(state, -2, ++i);
+      }
+      if (lua_pcall(state, 2, 0, 0) != LUA_OK) {
+        std::string message = lua_type(state, -1) == LUA_TSTRING ? lua_tostring(state, -1) : "(a non-string error)";
+        lua_pop(state, 1);
+        throw LuaArgError("commit_async callback: " + message);
+      }
+    };
+  }
+  if (offsets_index) handle.consumer->commit_async(offsets_at(L, offsets_index, "commit_async"), std::move(callback));
+  else handle.consumer->commit_async(std::move(callback));
+  return 0;
+}
+
+int consumer_committed(lua_State* L) {
+  ConsumerHandle& handle = check_handle(L, 1, "committed");
+  Result<std::optional<OffsetAndMetadata>> committed = handle.consumer->committed(topic_partition_at(L, 2, "committed"));
+  if (!committed) return push_kafka_error(L, committed.error());
+  if (!*committed) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, 0, 3);
+  lua_pushinteger(L, (*committed)->offset), lua_setfield(L, -2, "offset");
+  lua_pushlstring(L, (*committed)->metadata.data(), (*committed)->metadata.size()), lua_setfield(L, -2, "metadata");
+  if ((*committed)->leader_epoch >= 0) lua_pushinteger(L, (*committed)->leader_epoch), lua_setfield(L, -2, "leader_epoch");
+  return 1;
+}
+
+int consumer_member(lua_State* L) {
+  ConsumerHandle& handle = check_handle(L, 1, "member");
+  const Consumer& consumer = *handle.consumer;
+  lua_createtable(L, 0, 4);
+  lua_pushstring(L, consumer.member_id().c_str()), lua_setfield(L, -2, "member_id");
+  lua_pushinteger(L, consumer.generation()), lua_setfield(L, -2, "generation");
+  std::string_view state = member_state_name(consumer.member_state());
+  lua_pushlstring(L, state.data(), state.size()), lua_setfield(L, -2, "state");
+  if (consumer.group_protocol()) lua_pushstring(L, consumer.group_protocol()->c_str()), lua_setfield(L, -2, "protocol");
+  return 1;
+}
+
 int consumer_close(lua_State* L) {
   auto* handle = static_cast<ConsumerHandle*>(check_userdata(L, 1, kConsumerType, "close"));
+  if (!handle->consumer) return 0;
+  handle->callbacks->current = L;
+  Status closed = handle->consumer->closed() ? ok_status() : handle->consumer->close();
   handle->consumer.reset();
+  if (!closed) return push_kafka_error(L, closed.error());
+  lua_pushboolean(L, true);
+  return 1;
+}
+
+int consumer_crash(lua_State* L) {
+  check_handle(L, 1, "crash").consumer->crash();
   return 0;
 }
 
@@ -217,7 +436,26 @@ const MethodDoc kConsumerMethods[] = {
      "Up to max.poll.records records {topic, partition, offset, timestamp, timestamp_type, key, value, headers}, "
      "in offset order per partition. When nothing is ready it lets up to timeout_ms simulated milliseconds pass "
      "waiting for data."},
-    {"close", lua_entry<consumer_close>, "k:close()", "Releases the consumer."},
+    {"subscribe", lua_entry<consumer_subscribe>,
+     "k:subscribe(topic | {topic, ...} [, {on_assigned=f, on_revoked=f, on_lost=f}]) --> true | nil, err",
+     "Joins the consumer group group.id (INVALID_GROUP_ID without one) and reads the partitions the group "
+     "assigns; the rebalance happens inside poll. Listener functions get the list of partitions."},
+    {"unsubscribe", lua_entry<consumer_unsubscribe>, "k:unsubscribe()", "Leaves the group (revoking its partitions)."},
+    {"commit", lua_entry<consumer_commit>, "k:commit([{ {topic=, partition=, offset=}, ... }]) --> true | nil, err",
+     "commitSync: stores the positions of every assigned partition (or the offsets given) in __consumer_offsets "
+     "and waits for the answer. The committed offset is the next record to read."},
+    {"commit_async", lua_entry<consumer_commit_async>, "k:commit_async([offsets] [, function(err, offsets) end])",
+     "commitAsync: sends the commit and returns at once; the callback runs in a later poll."},
+    {"committed", lua_entry<consumer_committed>, "k:committed({topic=, partition=}) --> {offset, metadata} | nil",
+     "The group's committed offset for the partition (nil when none), read from the coordinator."},
+    {"member", lua_entry<consumer_member>, "k:member() --> {member_id, generation, state, protocol}",
+     "This consumer's place in its group: member id, generation, state and the chosen assignor."},
+    {"close", lua_entry<consumer_close>, "k:close() --> true | nil, err",
+     "Closes the consumer as Kafka does: commits (with enable.auto.commit), revokes its partitions and leaves "
+     "the group, so they move at once."},
+    {"crash", lua_entry<consumer_crash>, "k:crash()",
+     "The process dies: no commit, no LeaveGroup. Its partitions move only after session.timeout.ms (45 s by "
+     "default), and what it read since its last commit is read again by the next owner."},
 };
 
 }  // namespace
@@ -225,13 +463,33 @@ const MethodDoc kConsumerMethods[] = {
 int new_consumer(lua_State* L) {
   Cluster& cluster = check_cluster(L, 1, "consumer");
   ConfigEntries config;
+  auto callbacks = std::make_shared<LuaCallbacks>();
+  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+  callbacks->main = lua_tothread(L, -1);
+  lua_pop(L, 1);
+  callbacks->current = L;
   if (!lua_isnoneornil(L, 2)) {
     check_table(L, 2, "consumer");
-    config = config_entries_from_table(L, 2, "consumer");
+    // Listener functions may sit beside the configs; the rest are Kafka consumer configs.
+    read_listeners(L, 2, *callbacks, "consumer");
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, 2) != 0) {
+      const bool listener_key = lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1);
+      if (listener_key) {
+        lua_pop(L, 1);
+        continue;
+      }
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -4);
+    }
+    config = config_entries_from_table(L, -1, "consumer");
+    lua_pop(L, 1);
   }
-  Result<std::unique_ptr<Consumer>> created = Consumer::create(cluster, config);
+  Result<std::unique_ptr<Consumer>> created = Consumer::create(cluster, config, make_listener(callbacks));
   if (!created) throw LuaArgError("consumer: " + created.error().message);
-  push_client_handle(L, kConsumerType, ConsumerHandle{std::move(created).value(), {}});
+  push_client_handle(L, kConsumerType, ConsumerHandle{std::move(created).value(), {}, callbacks});
   return 1;
 }
 
