@@ -37,6 +37,7 @@ int klab_cluster(lua_State* L) {
     if (auto brokers = int_field("brokers", 1, 100)) options.brokers = static_cast<int32_t>(*brokers);
     if (auto seed = int_field("seed", INT64_MIN, INT64_MAX)) options.seed = static_cast<uint64_t>(*seed);
     if (auto latency = int_field("latency_ms", 0, 60000)) options.network_latency_ms = *latency;
+    if (auto bandwidth = int_field("bandwidth_mbps", 0, 1000000)) options.network_bandwidth_mbps = *bandwidth;
     if (raw_field(L, 1, "config") != LUA_TNIL) {
       if (!lua_istable(L, -1)) throw LuaArgError("klab.cluster: 'config' must be a table of broker configs");
       options.config = config_entries_from_table(L, -1, "klab.cluster");

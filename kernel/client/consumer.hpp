@@ -32,7 +32,9 @@ struct ConsumerRecord {
   int64_t offset = 0;
   TimeMs timestamp = 0;
   TimestampType timestamp_type = TimestampType::CreateTime;
-  std::optional<std::string_view> key;  // views into the log: valid until its segment is deleted
+  // Views into the log (valid until its segment is deleted) or, for a compressed batch, into the
+  // consumer's decompressed copy (valid until the next poll).
+  std::optional<std::string_view> key;
   std::optional<std::string_view> value;
   HeadersView headers;
 };
@@ -77,6 +79,7 @@ class Consumer {
   std::vector<TopicPartition> assigned_order_;
   std::vector<Assigned> states_;
   std::size_t next_start_ = 0;  // rotates the partition a poll starts with, so none starves
+  DecompressedBatches decompressed_;  // what this poll's records of compressed batches point into
 };
 
 }  // namespace klab
