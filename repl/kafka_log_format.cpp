@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "log/compressed_batch.hpp"
+
 namespace klab {
 
 const char* config_source_name(ConfigSource source) {
@@ -13,13 +15,22 @@ const char* config_source_name(ConfigSource source) {
   return "?";
 }
 
+// kafka-dump-log.sh prints CompressionType's name: none, gzip, snappy, lz4, zstd.
+static std::string codec_name(const RecordBatchView& batch) {
+  const std::optional<CompressionType> type = compression_from_id(batch.compression_id());
+  if (!type) return fmt::format("unknown({})", batch.compression_id());
+  return std::string(compression_name(*type));
+}
+
 std::string format_dump_log(const std::string& topic, int32_t partition, const PartitionLog& log) {
   std::string out;
+  DecompressedBatches decompressed;
   for (const Segment& segment : log.segments()) {
     out += fmt::format("Dumping {}-{}/{:020d}.log\nLog starting offset: {}\n", topic, partition, segment.base_offset(),
                        segment.base_offset());
     int64_t position = 0;
     segment.for_each_batch(segment.base_offset(), [&](const RecordBatchView& batch) {
+      const Result<RecordBatchView> plain = decompressed.plain(batch);
       const char* type = batch.timestamp_type() == TimestampType::LogAppendTime ? "LogAppendTime" : "CreateTime";
       const int32_t last_sequence = batch.base_sequence() < 0 ? -1 : batch.base_sequence() + batch.last_offset_delta();
       std::string horizon = batch.has_delete_horizon() ? fmt::format("OptionalLong[{}]", batch.delete_horizon_ms())
@@ -27,11 +38,11 @@ std::string format_dump_log(const std::string& topic, int32_t partition, const P
       out += fmt::format(
           "baseOffset: {} lastOffset: {} count: {} baseSequence: {} lastSequence: {} producerId: {} producerEpoch: {} "
           "partitionLeaderEpoch: {} isTransactional: false isControl: false deleteHorizonMs: {} position: {} {}: {} "
-          "size: {} magic: 2 compresscodec: none crc: 0 isvalid: true\n",
+          "size: {} magic: 2 compresscodec: {} crc: 0 isvalid: {}\n",
           batch.base_offset(), batch.last_offset(), batch.record_count(), batch.base_sequence(), last_sequence,
           batch.producer_id(), batch.producer_epoch(), batch.leader_epoch(), horizon, position, type,
-          batch.max_timestamp(), batch.size_bytes());
-      batch.for_each_record(0, [&](const RecordView& record) {
+          batch.max_timestamp(), batch.size_bytes(), codec_name(batch), plain.ok());
+      if (plain) plain->for_each_record(0, [&](const RecordView& record) {
         std::string keys;
         record.headers.for_each([&](const HeaderView& header) {
           if (!keys.empty()) keys += ',';

@@ -58,6 +58,9 @@ void push_description(lua_State* L, const TopicDescription& description) {
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
   }
   lua_setfield(L, -2, "partitions");
+  int64_t leader_bytes = 0;  // what retention counts: the leaders' stored (compressed) bytes
+  for (const PartitionDescription& p : description.partitions) leader_bytes += p.size_bytes;
+  lua_pushinteger(L, leader_bytes), lua_setfield(L, -2, "size_bytes");
   lua_createtable(L, 0, static_cast<int>(description.configs.size()));
   for (const TopicConfigEntry& entry : description.configs) {
     lua_pushstring(L, entry.value.c_str());
@@ -320,7 +323,7 @@ const MethodDoc kClusterMethods[] = {
     {"topics", lua_entry<cluster_topics>, "c:topics() --> { name, ... }", "Topic names, sorted (kafka-topics.sh --list)."},
     {"describe_topic", lua_entry<cluster_describe_topic>, "c:describe_topic(name) --> description | nil, err",
      "A table {name, topic_id, partition_count, replication_factor, partitions = {{partition, leader, replicas, "
-     "isr, log_start_offset, high_watermark, log_end_offset, segments, size_bytes}, ...}, config = {...}}. "
+     "isr, log_start_offset, high_watermark, log_end_offset, segments, size_bytes}, ...}, size_bytes, config = {...}}. "
      "It prints like kafka-topics.sh --describe."},
     {"now", lua_entry<cluster_now>, "c:now() --> ms", "The simulated clock, in milliseconds since the cluster started."},
     {"advance", lua_entry<cluster_advance>, "c:advance(ms) --> now",

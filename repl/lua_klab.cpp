@@ -2,10 +2,12 @@
 // of every bound type.
 #include <fmt/format.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
 #include "base/hashing.hpp"
+#include "embedded_lua.hpp"
 #include "client/partitioners.hpp"
 #include "help.hpp"
 #include "lua_bindings.hpp"
@@ -37,6 +39,7 @@ int klab_cluster(lua_State* L) {
     if (auto brokers = int_field("brokers", 1, 100)) options.brokers = static_cast<int32_t>(*brokers);
     if (auto seed = int_field("seed", INT64_MIN, INT64_MAX)) options.seed = static_cast<uint64_t>(*seed);
     if (auto latency = int_field("latency_ms", 0, 60000)) options.network_latency_ms = *latency;
+    if (auto bandwidth = int_field("bandwidth_mbps", 0, 1000000)) options.network_bandwidth_mbps = *bandwidth;
     if (raw_field(L, 1, "config") != LUA_TNIL) {
       if (!lua_istable(L, -1)) throw LuaArgError("klab.cluster: 'config' must be a table of broker configs");
       options.config = config_entries_from_table(L, -1, "klab.cluster");
@@ -108,6 +111,37 @@ int klab_diagram(lua_State* L) {
   return 1;
 }
 
+// Real CPU time of this process in ms, for klab.compare_producers (never used by the kernel).
+int klab_cpu_ms(lua_State* L) {
+  lua_pushnumber(L, static_cast<lua_Number>(std::clock()) * 1000.0 / CLOCKS_PER_SEC);
+  return 1;
+}
+
+// Delegates to repl/lua/throughput.lua, loaded on first use and kept in the registry. Lua code
+// runs under lua_pcall only: its errors come back as a message (see lua_support.hpp).
+int klab_compare_producers(lua_State* L) {
+  auto raise_on_failure = [L](int status) {
+    if (status == LUA_OK) return;
+    std::string message = lua_tostring(L, -1) ? lua_tostring(L, -1) : "error in compare_producers";
+    lua_pop(L, 1);
+    throw LuaArgError(message);
+  };
+  lua_getfield(L, LUA_REGISTRYINDEX, "klab.throughput");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    std::optional<std::string_view> source = embedded_lua("throughput.lua");
+    if (!source) throw LuaArgError("compare_producers: throughput.lua is not embedded in this binary");
+    raise_on_failure(luaL_loadbuffer(L, source->data(), source->size(), "=throughput.lua"));
+    raise_on_failure(lua_pcall(L, 0, 1, 0));
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "klab.throughput");
+  }
+  lua_getfield(L, -1, "compare_producers");
+  lua_pushvalue(L, 1);
+  raise_on_failure(lua_pcall(L, 1, 2, 0));
+  return 2;
+}
+
 // Lab folders (labs/NN-slug) under the labs directory, sorted; used by the lab engine.
 int klab_lab_dirs(lua_State* L) {
   std::string root = check_string(L, 1, "lab_dirs");
@@ -123,9 +157,18 @@ int klab_lab_dirs(lua_State* L) {
 
 const MethodDoc kKlabFunctions[] = {
     {"cluster", lua_entry<klab_cluster>,
-     "klab.cluster{ brokers = 3, seed = 42, latency_ms = 1, config = { [\"num.partitions\"] = 1 } } --> cluster",
+     "klab.cluster{ brokers = 3, seed = 42, latency_ms = 1, bandwidth_mbps = 0, config = { [\"num.partitions\"] = 1 } } --> cluster",
      "A new simulated cluster. The seed drives every random choice (topic ids, replica placement, sticky "
-     "partitions), so the same seed and script give the same run. config holds broker configs."},
+     "partitions), so the same seed and script give the same run. config holds broker configs. latency_ms is "
+     "the one-way client<->broker latency; bandwidth_mbps the client->broker link speed in megabits per second "
+     "(0, the default: unlimited), so a produce request also costs its bytes over the link."},
+    {"compare_producers", lua_entry<klab_compare_producers>,
+     "klab.compare_producers{ runs = { { name =, config = {...}, flush_every = n }, ... }, records = n, value = s | fn(i), "
+     "cluster = {...}, topic_config = {...} } --> rows, text",
+     "Runs the same workload once per producer config, each on a fresh cluster built from `cluster`, and prints a "
+     "table: records per simulated second, simulated ms, bytes sent, bytes stored, average batch size, "
+     "compression-rate-avg and the run's real CPU ms. rows[i] has the same fields (records_per_sec, elapsed_ms, "
+     "bytes_sent, bytes_stored, batch_size_avg, compression_rate, requests, cpu_ms)."},
     {"partition_for", lua_entry<klab_partition_for>, "klab.partition_for(key, partition_count [, partitioner]) --> n",
      "The partition Kafka's default partitioner picks for `key`: toPositive(murmur2(key)) % partition_count. "
      "With \"consistent_random\": librdkafka's (kcat's) CRC32 answer instead."},
@@ -156,6 +199,8 @@ void open_klab(lua_State* L) {
   }
   lua_pushcfunction(L, lua_entry<klab_lab_dirs>);
   lua_setfield(L, -2, "_lab_dirs");
+  lua_pushcfunction(L, lua_entry<klab_cpu_ms>);
+  lua_setfield(L, -2, "_cpu_ms");
   lua_pushstring(L, KLAB_VERSION);
   lua_setfield(L, -2, "version");
   lua_setglobal(L, "klab");

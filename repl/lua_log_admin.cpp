@@ -118,6 +118,7 @@ int cluster_dump_log(lua_State* L) {
   lua_createtable(L, static_cast<int>(log.segments().size()), 0);
   lua_Integer record_index = 0;
   lua_createtable(L, 0, 0);  // all records, in offset order (below the segments table)
+  DecompressedBatches decompressed;
   for (std::size_t s = 0; s < log.segments().size(); ++s) {
     const Segment& segment = log.segments()[s];
     lua_createtable(L, 0, 4);
@@ -127,7 +128,9 @@ int cluster_dump_log(lua_State* L) {
     lua_createtable(L, 0, 0);
     lua_Integer in_segment = 0;
     segment.for_each_batch(segment.base_offset(), [&](const RecordBatchView& batch) {
-      batch.for_each_record(0, [&](const RecordView& record) {
+      const Result<RecordBatchView> plain = decompressed.plain(batch);
+      if (!plain) return true;  // the printed dump marks it isvalid: false
+      plain->for_each_record(0, [&](const RecordView& record) {
         lua_createtable(L, 0, 6);
         lua_pushinteger(L, record.offset), lua_setfield(L, -2, "offset");
         lua_pushinteger(L, record.timestamp), lua_setfield(L, -2, "timestamp");

@@ -167,6 +167,17 @@ int producer_flush(lua_State* L) {
   return 0;
 }
 
+int producer_metrics(lua_State* L) {
+  const Producer& producer = check_producer(L, 1, "metrics");
+  const auto metrics = producer.metrics();
+  lua_createtable(L, 0, static_cast<int>(metrics.size()));
+  for (const auto& [name, value] : metrics) {
+    lua_pushnumber(L, value);
+    lua_setfield(L, -2, name.c_str());
+  }
+  return 1;
+}
+
 int producer_close(lua_State* L) {
   auto* handle = static_cast<ProducerHandle*>(check_userdata(L, 1, kProducerType, "close"));
   if (handle->producer) handle->producer->flush();
@@ -208,6 +219,11 @@ const MethodDoc kProducerMethods[] = {
      "p:flush(), c:advance(ms), ...)."},
     {"flush", lua_entry<producer_flush>, "p:flush()", "Sends every buffered record and waits until all are acknowledged."},
     {"close", lua_entry<producer_close>, "p:close()", "Flushes, then releases the producer."},
+    {"metrics", lua_entry<producer_metrics>, "p:metrics() --> { [\"batch-size-avg\"] = n, ... }",
+     "Kafka's producer-metrics on the simulated clock: batch-size-avg/max (bytes per batch sent), "
+     "compression-rate-avg (compressed/plain), records-per-request-avg, record-queue-time-avg/max (ms a batch "
+     "waited), request-rate and outgoing-byte-rate (per simulated second since the producer was created), "
+     "request-total, outgoing-byte-total, record-send-total/rate. Averages with no sample are NaN, as in Kafka."},
     {"client_id", lua_entry<producer_client_id>, "p:client_id() --> string", "client.id, or the generated producer-N."},
 };
 

@@ -192,6 +192,9 @@ Sandbox::Outcome Sandbox::run(std::string_view source, const std::string& chunk_
     lua_settop(L_, 0);
     return outcome;
   }
+  // The script starts on a freshly collected heap, so when the collector next runs (and with it any
+  // finalizer the script sets) depends on the script alone, not on how much the setup allocated.
+  lua_gc(L_, LUA_GCCOLLECT);
   const int status = lua_pcall(L_, 0, 0, 1);
   if (status == LUA_OK) outcome.finished = stopped_.empty();
   else if (stopped_.empty()) outcome.error = safe_error_text(L_, -1);

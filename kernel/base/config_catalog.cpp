@@ -41,6 +41,9 @@ ConfigCatalog make_broker_catalog() {
        "accepts."},
       {"min.insync.replicas", ConfigType::Int, int64_t{1}, 1, {}, {},
        "Broker default for the topic config min.insync.replicas."},
+      {"compression.type", ConfigType::String, string("producer"), {}, {},
+       {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"},
+       "Broker default for the topic config compression.type."},
       {"unclean.leader.election.enable", ConfigType::Boolean, false, {}, {}, {},
        "Broker default for the topic config unclean.leader.election.enable."},
       {"auto.leader.rebalance.enable", ConfigType::Boolean, true, {}, {}, {},
@@ -192,6 +195,13 @@ ConfigCatalog make_topic_catalog() {
        "batch holding it: consumers reading the topic from the start within this time see the delete. "
        "Later cleanings remove it for good.",
        "log.cleaner.delete.retention.ms", "86400000 (1 day)"},
+      {"compression.type", ConfigType::String, string("producer"), {}, {},
+       {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"},
+       "The codec the topic's batches are stored with. producer (default): keep each batch as the producer "
+       "compressed it (no work for the broker). gzip, snappy, lz4, zstd: the leader recompresses every batch "
+       "that arrives with another codec, paying the CPU the producer saved. uncompressed: store plain "
+       "records. Retention (retention.bytes, segment.bytes) counts the stored, compressed bytes.",
+       "compression.type"},
       {"unclean.leader.election.enable", ConfigType::Boolean, false, {}, {}, {},
        "When the leader fails and no in-sync replica is alive, may an out-of-sync replica become "
        "leader? true keeps the partition available but loses the records that replica never got; "
@@ -212,6 +222,27 @@ ConfigCatalog make_producer_catalog() {
        "are grouped into a batch until it is full or linger.ms expires. Without a key, the built-in "
        "partitioner sticks to one partition until about batch.size bytes went there, then picks "
        "another one. 0 disables batching."},
+      {"compression.type", ConfigType::String, string("none"), {}, {}, {"none", "gzip", "snappy", "lz4", "zstd"},
+       "The codec the producer compresses whole batches with: none (default), gzip, snappy, lz4 or zstd. "
+       "Fuller batches compress better (more repetition to exploit), so it works together with batch.size "
+       "and linger.ms. Saves network and disk (brokers keep batches compressed) at the cost of producer CPU "
+       "and consumer CPU to decompress. batch.size then counts estimated compressed bytes."},
+      {"compression.gzip.level", ConfigType::Int, int64_t{-1}, {}, {}, {},
+       "gzip level, 1 (fastest) to 9 (smallest); -1: zlib's default (6). Kafka 3.8 (KIP-390) added this "
+       "key; a 3.7 client would ignore it, klab offers it so the level's cost can be measured."},
+      {"compression.lz4.level", ConfigType::Int, int64_t{9}, 1, 17, {},
+       "lz4 level, 1 to 17. The default 9 is LZ4's fast compressor (as before Kafka 3.8); other levels use "
+       "LZ4 HC, smaller and slower. Kafka 3.8 (KIP-390); klab offers it ahead of its 3.7 baseline."},
+      {"compression.zstd.level", ConfigType::Int, int64_t{3}, -131072, 22, {},
+       "zstd level, -131072 (fastest) to 22 (smallest); default 3. Kafka 3.8 (KIP-390); klab offers it "
+       "ahead of its 3.7 baseline."},
+      {"buffer.memory", ConfigType::Long, int64_t{33554432}, 0, {}, {},
+       "The bytes the producer may hold in batches not yet acknowledged. Each new batch takes batch.size "
+       "(or the record's size if larger) until its request completes. When it is used up, send() blocks "
+       "(the sender sends every batch at once) until a request completes, and fails after max.block.ms."},
+      {"max.block.ms", ConfigType::Long, int64_t{60000}, 0, {}, {},
+       "How long send() may block waiting for buffer.memory to free up before it fails with a timeout "
+       "(BufferExhaustedException, a TimeoutException)."},
       {"linger.ms", ConfigType::Long, int64_t{0}, 0, {}, {},
        "How long a batch waits for more records before it is sent, in milliseconds. 0 (the default "
        "through Kafka 3.9) sends as soon as the sender is free; a few milliseconds make fuller batches "

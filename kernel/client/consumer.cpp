@@ -217,7 +217,7 @@ Status Consumer::collect(std::vector<ConsumerRecord>& out) {
     const Partition* partition = find_partition(state.partition);
     const Topic* topic = cluster_.find_topic(state.partition.topic);
     int64_t next = *state.position;
-    partition->log().read(next, partition->high_watermark(), [&](const RecordView& record) {
+    Status read = partition->log().read(next, partition->high_watermark(), decompressed_, [&](const RecordView& record) {
       out.push_back(ConsumerRecord{topic->name, state.partition.partition, record.offset, record.timestamp,
                                    record.timestamp_type, record.key, record.value, record.headers});
       next = record.offset + 1;
@@ -231,6 +231,14 @@ Status Consumer::collect(std::vector<ConsumerRecord>& out) {
       });
     }
     state.position = next;
+    // As the Java consumer: the records before the bad batch are returned first; the next poll
+    // stops at it again until the application seeks past it.
+    if (!read && out.empty())
+      return make_error(ErrorCode::CORRUPT_MESSAGE,
+                        fmt::format("Received exception when fetching the next record from {}. If needed, please seek "
+                                    "past the record to continue consumption. ({})",
+                                    state.partition.to_string(), read.error().message));
+    if (!read) break;
   }
   if (count > 0) next_start_ = (next_start_ + 1) % count;
   return ok_status();
@@ -239,6 +247,7 @@ Status Consumer::collect(std::vector<ConsumerRecord>& out) {
 Result<std::size_t> Consumer::poll(int64_t timeout_ms, std::vector<ConsumerRecord>& out) {
   out.clear();
   ensure_open();
+  decompressed_.clear();
   if (timeout_ms < 0) throw UsageError("Timeout must not be negative");
   if (!group_managed()) {
     if (states_.empty()) throw UsageError("Consumer is not subscribed to any topics or assigned any partitions");

@@ -53,7 +53,9 @@ struct ConsumerRecord {
   int64_t offset = 0;
   TimeMs timestamp = 0;
   TimestampType timestamp_type = TimestampType::CreateTime;
-  std::optional<std::string_view> key;  // views into the log: valid until its segment is deleted
+  // Views into the log (valid until its segment is deleted) or, for a compressed batch, into the
+  // consumer's decompressed copy (valid until the next poll).
+  std::optional<std::string_view> key;
   std::optional<std::string_view> value;
   HeadersView headers;
 };
@@ -238,6 +240,7 @@ class Consumer {
   bool committed_fetch_in_flight_ = false;
   TimeMs next_auto_commit_ms_ = 0;
   std::vector<std::function<void()>> completed_commit_callbacks_;
+  DecompressedBatches decompressed_;  // what this poll's records of compressed batches point into
 };
 
 }  // namespace klab

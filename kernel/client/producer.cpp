@@ -18,6 +18,12 @@ Result<std::unique_ptr<Producer>> Producer::create(Cluster& cluster, const Confi
   if (!set.is_set("delivery.timeout.ms") && set.get_long("delivery.timeout.ms") < floor_ms)
     (void)set.set("delivery.timeout.ms", ConfigInput(floor_ms));
   if (Status idempotence = settle_idempotence(set); !idempotence) return idempotence.error();
+  const int64_t gzip_level = set.get_long("compression.gzip.level");
+  if (gzip_level != -1 && (gzip_level < 1 || gzip_level > 9))
+    return make_error(ErrorCode::INVALID_CONFIG,
+                      fmt::format("Invalid value {} for configuration compression.gzip.level: Value must be -1 or "
+                                  "between 1 and 9",
+                                  gzip_level));
   return std::unique_ptr<Producer>(new Producer(cluster, std::move(set), std::move(custom_partitioner)));
 }
 
@@ -33,11 +39,20 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
       retry_backoff_ms_(config_.get_long("retry.backoff.ms")),
       delivery_timeout_ms_(config_.get_long("delivery.timeout.ms")),
       max_in_flight_(config_.get_long("max.in.flight.requests.per.connection")),
+      max_block_ms_(config_.get_long("max.block.ms")),
+      buffer_memory_(config_.get_long("buffer.memory")),
       idempotent_(config_.get_bool("enable.idempotence")),
       producer_id_(idempotent_ ? cluster.allocate_producer_id() : -1),
+      metrics_(cluster.now()),
       ignore_keys_(config_.get_bool("partitioner.ignore.keys")),
-      accumulator_(static_cast<int32_t>(config_.get_long("batch.size")), linger_ms_,
-                   config_.get_bool("partitioner.adaptive.partitioning.enable")),
+      accumulator_(RecordAccumulator::Options{
+          static_cast<int32_t>(config_.get_long("batch.size")), linger_ms_,
+          config_.get_bool("partitioner.adaptive.partitioning.enable"),
+          *compression_from_name(config_.get_string("compression.type")),
+          CompressionLevel{static_cast<int>(config_.get_long("compression.gzip.level")),
+                           static_cast<int>(config_.get_long("compression.lz4.level")),
+                           static_cast<int>(config_.get_long("compression.zstd.level"))},
+          config_.get_long("buffer.memory")}),
       metadata_(cluster, config_.get_long("metadata.max.age.ms")),
       custom_partitioner_(std::move(custom_partitioner)) {
   if (!custom_partitioner_) {
@@ -103,26 +118,54 @@ Result<int32_t> Producer::send(const ProducerRecord& record, SendCallback callba
                       fmt::format("The message is {} bytes when serialized which is larger than {}, which is the "
                                   "value of the max.request.size configuration.",
                                   serialized_size, max_request_size_));
+  if (serialized_size > buffer_memory_)
+    return make_error(ErrorCode::MESSAGE_TOO_LARGE,
+                      fmt::format("The message is {} bytes when serialized which is larger than the total memory "
+                                  "buffer you have configured with the buffer.memory configuration.",
+                                  serialized_size));
   Result<int32_t> partition = choose_partition(topic, record);
   if (!partition) return partition;
   const bool partitioner_class = custom_partitioner_ || round_robin_;
-  AppendResult appended = accumulator_.append(topic, *partition, input, cluster_.now(), cluster_.rng(),
-                                              partitioner_class && !record.partition);
-  if (appended.abort_for_new_batch) {
+  Result<AppendResult> appended = append_blocking(topic, *partition, input, partitioner_class && !record.partition);
+  if (!appended) return appended.error();
+  if (appended->abort_for_new_batch) {
     // Kafka 3.7 asks a configured partitioner class again when the record starts a new batch.
     partition = choose_partition(topic, record);
     if (!partition) return partition;
-    appended = accumulator_.append(topic, *partition, input, cluster_.now(), cluster_.rng(), false);
+    appended = append_blocking(topic, *partition, input, false);
+    if (!appended) return appended.error();
   }
-  ProducerBatch* batch = appended.batch;
+  ProducerBatch* batch = appended->batch;
   if (callback) {
     auto size = [](const std::optional<std::string_view>& bytes) { return bytes ? static_cast<int32_t>(bytes->size()) : -1; };
-    batch->waiters.push_back(ProducerBatch::Waiter{appended.record_index, input.timestamp, size(record.key),
+    batch->waiters.push_back(ProducerBatch::Waiter{appended->record_index, input.timestamp, size(record.key),
                                                    size(record.value), std::move(callback)});
   }
-  if (appended.new_batch_created) wake_sender_at(batch->created_ms + linger_ms_);
-  if (appended.batch_is_full) wake_sender_at(cluster_.now());
+  if (appended->new_batch_created) wake_sender_at(batch->created_ms + linger_ms_);
+  if (appended->batch_is_full) wake_sender_at(cluster_.now());
   return batch->partition;
+}
+
+Result<AppendResult> Producer::append_blocking(const Topic& topic, int32_t partition, const RecordInput& input,
+                                               bool abort_on_new_batch) {
+  AppendResult appended = accumulator_.append(topic, partition, input, cluster_.now(), cluster_.rng(), abort_on_new_batch);
+  if (!appended.buffer_exhausted) return appended;
+  // Kafka's BufferPool.allocate: the caller waits (here: the simulation runs) while the sender,
+  // which now treats every batch as ready, gets requests answered and their memory back.
+  const TimeMs deadline = cluster_.now() + max_block_ms_;
+  accumulator_.set_exhausted(true);
+  wake_sender_at(cluster_.now());
+  const bool freed = cluster_.scheduler().run_until(deadline, [&] { return accumulator_.has_memory_for(input); });
+  accumulator_.set_exhausted(false);
+  if (!freed)
+    return make_error(ErrorCode::REQUEST_TIMED_OUT,
+                      fmt::format("Failed to allocate {} bytes within the configured max blocking time {} ms. Total "
+                                  "memory: {} bytes. Available memory: {} bytes. Poolable size: {} bytes",
+                                  std::max<int64_t>(config_.get_long("batch.size"), record_size_upper_bound(input)),
+                                  max_block_ms_, buffer_memory_, accumulator_.buffer_available_bytes(),
+                                  config_.get_long("batch.size")));
+  // The topic may be gone after the wait; the partition was chosen before it, as in Kafka.
+  return accumulator_.append(topic, partition, input, cluster_.now(), cluster_.rng(), abort_on_new_batch);
 }
 
 void Producer::wake_sender_at(TimeMs when) {
@@ -193,11 +236,38 @@ void Producer::assign_sequences(const std::vector<ProducerBatch*>& batches) {
   }
 }
 
+// The size of a ProduceRequest (v8 layout, non-flexible) carrying these batches: request header,
+// acks and timeout, then per topic its name and per partition its index and record batch.
+int64_t Producer::request_bytes(const std::vector<ProducerBatch*>& batches) const {
+  int64_t bytes = 4 + 2 + 2 + 4 + 2 + static_cast<int64_t>(client_id_.size());  // size, api, version, id, client
+  bytes += 2 + 2 + 4 + 4;  // null transactional id, acks, timeout, topic count
+  std::set<std::string_view> topics;
+  for (const ProducerBatch* batch : batches) {
+    if (topics.insert(batch->topic).second) bytes += 2 + static_cast<int64_t>(batch->topic.size()) + 4;
+    bytes += 4 + 4 + batch->builder.size_bytes();
+  }
+  return bytes;
+}
+
 void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches) {
   in_flight_batches_ += batches.size();
   ++in_flight_requests_[leader];
-  for (ProducerBatch* batch : batches) ++batch->attempts;
+  int32_t request_records = 0;
+  for (ProducerBatch* batch : batches) {
+    ++batch->attempts;
+    batch->builder.finish();  // a no-op unless the header changed (sequence numbers)
+    metrics_.record_batch(batch->builder.size_bytes(), batch->builder.compression_ratio(),
+                          batch->drained_ms - batch->created_ms, batch->builder.record_count());
+    request_records += batch->builder.record_count();
+  }
+  const int64_t bytes = request_bytes(batches);
+  metrics_.record_request(request_records, bytes);
+  // The request waits for this producer's link to the broker, then crosses it at the link's speed.
+  TimeMs& link_free = link_free_at_[leader];
+  const TimeMs leaves = std::max(cluster_.now(), link_free);
+  link_free = leaves + cluster_.transfer_ms(bytes);
   const int64_t latency = cluster_.network_latency_ms();
+  const int64_t arrives_after = link_free - cluster_.now() + latency;
   std::weak_ptr<bool> alive = alive_;
   Cluster* cluster = &cluster_;
   if (acks_ == 0) {
@@ -212,7 +282,7 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
     --in_flight_requests_[leader];
     // On arrival: a stopped broker appends nothing, and one that no longer leads a partition refuses
     // its batch (NOT_LEADER_OR_FOLLOWER, which acks=0 never hears about).
-    cluster_.scheduler().schedule_after(latency, [cluster, leader, topics = std::move(topics), copies = std::move(copies)] {
+    cluster_.scheduler().schedule_after(arrives_after, [cluster, leader, topics = std::move(topics), copies = std::move(copies)] {
       if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return;
       for (std::size_t i = 0; i < copies.size(); ++i) {
         if (Topic* topic = cluster->find_topic(topics[i])) (void)cluster->append_at(leader, *topic, copies[i].first, copies[i].second, 0);
@@ -241,7 +311,7 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
                     fmt::format("No answer from broker {} within request.timeout.ms ({} ms).", leader, request_timeout_ms_)};
     for (ProducerBatch* batch : request->batches) finish(batch, timed_out);
   });
-  cluster_.scheduler().schedule_after(latency, [this, alive, cluster, latency, leader, request] {
+  cluster_.scheduler().schedule_after(arrives_after, [this, alive, cluster, latency, leader, request] {
     if (alive.expired() || !*alive.lock() || request->over) return;
     // Nothing answers when the broker is down or the request or its response is lost: the timer fires.
     if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return;

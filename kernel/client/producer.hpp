@@ -4,9 +4,14 @@
 // Cluster::advance), so records sent in one simulated instant share batches, as records sent in a
 // tight loop share batches on a real producer whose sender thread is busy.
 //
-// Request timeline (network latency L one way, per ClusterOptions::network_latency_ms):
-//   batch sendable (full / linger.ms passed / flush) -> request leaves -> +L leader appends ->
-//   +L response arrives, callbacks run. acks=0 completes when the request leaves (offset -1).
+// Request timeline (network latency L one way, per ClusterOptions::network_latency_ms; transfer T
+// = the request's bytes over ClusterOptions::network_bandwidth_mbps, 0 when unlimited):
+//   batch sendable (full / linger.ms passed / flush) -> request leaves once the link to that broker
+//   is free -> +T +L leader appends -> +L response arrives, callbacks run. Requests to one broker
+//   share its link, so they queue behind each other's transfer. acks=0 completes when the request
+//   leaves (offset -1).
+// Memory: batches take buffer.memory; send() blocks in simulated time while it is used up and
+// fails after max.block.ms (see send()).
 // No response within request.timeout.ms of leaving -> REQUEST_TIMED_OUT (retriable) and a metadata
 // refresh, as the Java client disconnects then. Requests go to the leader the producer's
 // MetadataCache names, which can be stale (a zombie leader across a network partition).
@@ -21,6 +26,7 @@
 #include "base/config.hpp"
 #include "client/metadata_cache.hpp"
 #include "client/partitioners.hpp"
+#include "client/producer_metrics.hpp"
 #include "client/record_accumulator.hpp"
 #include "cluster/cluster.hpp"
 
@@ -36,7 +42,9 @@ class Producer {
   Producer& operator=(const Producer&) = delete;
 
   // Queues the record. Errors found before the record is queued (unknown topic, bad partition,
-  // record too large) are returned here and the callback is not called.
+  // record too large) are returned here and the callback is not called. When buffer.memory has
+  // no room for a new batch, runs the simulation until a request completes and frees some, for
+  // at most max.block.ms; then REQUEST_TIMED_OUT (Kafka's BufferExhaustedException).
   Result<int32_t> send(const ProducerRecord& record, SendCallback callback = nullptr);
   // send() and then run the simulation until this record's batch completes (send().get() in Java).
   Result<RecordMetadata> send_and_wait(const ProducerRecord& record);
@@ -49,6 +57,8 @@ class Producer {
   const ConfigSet& config() const { return config_; }
   int32_t acks() const { return acks_; }
   std::size_t buffered_batches() const { return accumulator_.queued_batches() + in_flight_batches_; }
+  // Kafka's producer-metrics, on the simulated clock (producer_metrics.hpp).
+  std::vector<std::pair<std::string, double>> metrics() const { return metrics_.snapshot(cluster_.now()); }
 
  private:
   Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_partitioner);
@@ -56,6 +66,10 @@ class Producer {
   Result<int32_t> choose_partition(const Topic& topic, const ProducerRecord& record);
   void assign_sequences(const std::vector<ProducerBatch*>& batches);
   bool retriable(const ProducerBatch& batch, const Error& error) const;
+  // accumulator_.append, blocking while buffer.memory is used up (max.block.ms).
+  Result<AppendResult> append_blocking(const Topic& topic, int32_t partition, const RecordInput& input,
+                                       bool abort_on_new_batch);
+  int64_t request_bytes(const std::vector<ProducerBatch*>& batches) const;
   void wake_sender_at(TimeMs when);
   void run_sender();
   void send_request(BrokerId leader, std::vector<ProducerBatch*> batches);
@@ -74,6 +88,8 @@ class Producer {
   int64_t retry_backoff_ms_;
   int64_t delivery_timeout_ms_;
   int64_t max_in_flight_;
+  int64_t max_block_ms_;
+  int64_t buffer_memory_;
   bool idempotent_;
   int64_t producer_id_;
   int16_t producer_epoch_ = 0;
@@ -89,6 +105,8 @@ class Producer {
   std::map<std::pair<std::string, int32_t>, Sequences> next_sequence_;
   std::map<std::pair<std::string, int32_t>, std::set<int32_t>> unacknowledged_;
   std::map<BrokerId, int64_t> in_flight_requests_;
+  std::map<BrokerId, TimeMs> link_free_at_;  // when this producer's link to a broker is free again
+  ProducerMetrics metrics_;
   bool ignore_keys_;
   RecordAccumulator accumulator_;
   MetadataCache metadata_;

@@ -17,6 +17,8 @@ ProducerBatch* RecordAccumulator::new_batch() {
 }
 
 void RecordAccumulator::release(ProducerBatch* batch) {
+  buffer_used_ -= batch->allocated_bytes;
+  batch->allocated_bytes = 0;
   batch->waiters.clear();
   batch->closed = false;
   batch->attempts = 0;
@@ -66,11 +68,18 @@ AppendResult RecordAccumulator::append(const Topic& topic, int32_t partition, co
       return result;
     }
     if (sticky && completed_held_back_switch(topic, rng, queues, queue, effective)) continue;
+    const int32_t allocation = std::max(batch_size_, record_size_upper_bound(record));
+    if (buffer_used_ + allocation > buffer_memory_) {
+      result.buffer_exhausted = true;
+      return result;
+    }
     ProducerBatch* batch = new_batch();
     batch->topic = topic.name;
     batch->partition = effective;
     batch->created_ms = now;
-    batch->builder.reset(std::max(batch_size_, record_size_upper_bound(record)));
+    batch->allocated_bytes = allocation;
+    buffer_used_ += allocation;
+    batch->builder.reset(allocation, compression_, queues.compression_ratio_estimate, compression_level_);
     int32_t grown = batch->builder.append(record);
     queue.push_back(batch);
     if (sticky) queues.built_in.on_append(topic, rng, grown, all_batches_full(queue));
@@ -86,7 +95,7 @@ bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs
   if (queue.empty()) return false;
   const ProducerBatch* first = queue.front();
   if (first->retry_at > now) return false;
-  return flushing_ || queue.size() > 1 || first->is_full() || now - first->created_ms >= linger_ms_;
+  return flushing_ || exhausted_ || queue.size() > 1 || first->is_full() || now - first->created_ms >= linger_ms_;
 }
 
 bool RecordAccumulator::has_sendable(const Cluster& cluster, const LeaderOf& leader_of, TimeMs now,
@@ -190,11 +199,24 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
       if (bytes > 0 && bytes + batch->builder.size_bytes() > max_request_size) continue;
       bytes += batch->builder.size_bytes();
       batch->closed = true;
+      batch->drained_ms = now;
+      if (batch->attempts == 0) close_for_send(*batch, queues);
       queue.pop_front();
       requests[leader].push_back(batch);
     }
   }
   return requests;
+}
+
+void RecordAccumulator::close_for_send(ProducerBatch& batch, TopicQueues& queues) {
+  batch.builder.finish();
+  if (batch.builder.compression() == CompressionType::None) return;
+  // Kafka's CompressionRatioEstimator.updateEstimation: a worse ratio is taken at once (at least
+  // +0.05), a better one approached by 0.005 per batch, so batches rarely outgrow batch.size.
+  const float observed = batch.builder.compression_ratio();
+  float& estimate = queues.compression_ratio_estimate;
+  if (observed > estimate) estimate = std::max(estimate + 0.05f, observed);
+  else if (observed < estimate) estimate = std::max(estimate - 0.005f, observed);
 }
 
 std::size_t RecordAccumulator::queued_batches() const {

@@ -7,6 +7,7 @@
 // linger.ms, or while a flush is in progress. The sender drains, for each broker that leads a
 // partition with a sendable batch, the first batch of every partition that broker leads.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -38,7 +39,9 @@ struct ProducerBatch {
   bool closed = false;  // no more appends: it was full or is being sent
   int32_t attempts = 0;  // produce requests that carried it
   int32_t base_sequence = -1;  // idempotent producers: set when first drained
-  TimeMs retry_at = 0;   // a retried batch waits retry.backoff.ms
+  TimeMs retry_at = 0;   // a retried batch waits its backoff
+  TimeMs drained_ms = 0;  // when the sender last took it (record-queue-time)
+  int32_t allocated_bytes = 0;  // its share of buffer.memory until it completes
   std::vector<Waiter> waiters;
 
   bool is_full() const { return closed || builder.is_full(); }
@@ -48,6 +51,7 @@ constexpr int32_t kUnknownPartition = -1;
 
 struct AppendResult {
   bool abort_for_new_batch = false;  // a partitioner class must be asked again (Kafka 3.7 behaviour)
+  bool buffer_exhausted = false;  // a new batch is needed and buffer.memory has no room: nothing appended
   bool new_batch_created = false;
   bool batch_is_full = false;  // the partition has a batch ready to go: wake the sender now
   ProducerBatch* batch = nullptr;
@@ -59,8 +63,18 @@ using LeaderOf = std::function<BrokerId(const Topic&, int32_t)>;
 
 class RecordAccumulator {
  public:
-  RecordAccumulator(int32_t batch_size, int64_t linger_ms, bool adaptive_partitioning)
-      : batch_size_(batch_size), linger_ms_(linger_ms), adaptive_partitioning_(adaptive_partitioning) {}
+  struct Options {
+    int32_t batch_size = 16384;
+    int64_t linger_ms = 0;
+    bool adaptive_partitioning = true;
+    CompressionType compression = CompressionType::None;
+    CompressionLevel compression_level;
+    int64_t buffer_memory = 33554432;
+  };
+  explicit RecordAccumulator(const Options& options)
+      : batch_size_(options.batch_size), linger_ms_(options.linger_ms),
+        adaptive_partitioning_(options.adaptive_partitioning), compression_(options.compression),
+        compression_level_(options.compression_level), buffer_memory_(options.buffer_memory) {}
 
   // partition == kUnknownPartition: the built-in sticky partitioner decides.
   AppendResult append(const Topic& topic, int32_t partition, const RecordInput& record, TimeMs now, Rng& rng,
@@ -82,6 +96,13 @@ class RecordAccumulator {
   std::vector<ProducerBatch*> take_expired(TimeMs now, int64_t delivery_timeout_ms);
   void release(ProducerBatch* batch);  // back to the pool once its request completed
   void set_flushing(bool flushing) { flushing_ = flushing; }
+  // Someone waits for buffer.memory: as Kafka's ready() then, every batch is sendable.
+  void set_exhausted(bool exhausted) { exhausted_ = exhausted; }
+  // Whether a new batch for `record` fits in buffer.memory now.
+  bool has_memory_for(const RecordInput& record) const {
+    return buffer_used_ + std::max(batch_size_, record_size_upper_bound(record)) <= buffer_memory_;
+  }
+  int64_t buffer_available_bytes() const { return buffer_memory_ - buffer_used_; }
   std::size_t queued_batches() const;
   // Takes every queued batch whose topic or partition no longer exists (deleted, or recreated
   // smaller); the producer fails them, as Kafka's producer eventually does.
@@ -91,7 +112,12 @@ class RecordAccumulator {
   struct TopicQueues {
     std::map<int32_t, std::deque<ProducerBatch*>> by_partition;
     BuiltInPartitioner built_in;
+    // Kafka's CompressionRatioEstimator for this topic and the producer's codec (Kafka keeps one
+    // per JVM; klab one per producer, as it keeps no global state).
+    float compression_ratio_estimate = 1.0f;
   };
+  // Closes a drained batch: compresses it and feeds its real ratio back into the estimate.
+  static void close_for_send(ProducerBatch& batch, TopicQueues& queues);
   bool sendable(const std::deque<ProducerBatch*>& queue, TimeMs now) const;
   static bool all_batches_full(const std::deque<ProducerBatch*>& queue) {
     return queue.empty() || queue.back()->is_full();
@@ -106,6 +132,11 @@ class RecordAccumulator {
   int64_t linger_ms_;
   bool adaptive_partitioning_;
   bool flushing_ = false;
+  bool exhausted_ = false;
+  CompressionType compression_;
+  CompressionLevel compression_level_;
+  int64_t buffer_memory_;
+  int64_t buffer_used_ = 0;
   std::map<std::string, TopicQueues, std::less<>> topics_;
   std::vector<std::unique_ptr<ProducerBatch>> all_batches_;
   std::vector<ProducerBatch*> free_batches_;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cluster/topic_name.hpp"
+#include "log/incoming_batch.hpp"
 
 namespace klab {
 
@@ -13,6 +14,8 @@ Result<std::unique_ptr<Cluster>> Cluster::create(const ClusterOptions& options) 
                       fmt::format("a cluster needs between 1 and 1000 brokers, got {}", options.brokers));
   if (options.network_latency_ms < 0)
     return make_error(ErrorCode::INVALID_REQUEST, "network latency cannot be negative");
+  if (options.network_bandwidth_mbps < 0)
+    return make_error(ErrorCode::INVALID_REQUEST, "network bandwidth cannot be negative (0 means unlimited)");
   std::unique_ptr<Cluster> cluster(new Cluster(options));
   Status configured = cluster->broker_config_.set_all(options.config);
   if (!configured) return configured.error();
@@ -20,7 +23,8 @@ Result<std::unique_ptr<Cluster>> Cluster::create(const ClusterOptions& options) 
 }
 
 Cluster::Cluster(const ClusterOptions& options)
-    : seed_(options.seed), rng_(options.seed), network_latency_ms_(options.network_latency_ms) {
+    : seed_(options.seed), rng_(options.seed), network_latency_ms_(options.network_latency_ms),
+      network_bandwidth_mbps_(options.network_bandwidth_mbps) {
   for (int32_t id = 1; id <= options.brokers; ++id) {
     broker_ids_.push_back(id);
     brokers_.push_back(Broker{id, true});
@@ -120,6 +124,9 @@ LogConfig Cluster::log_config_for(const Topic& topic) const {
   config.timestamp_type = std::get<std::string>(get("message.timestamp.type")) == "LogAppendTime"
                               ? TimestampType::LogAppendTime
                               : TimestampType::CreateTime;
+  const std::string compression = std::get<std::string>(get("compression.type"));
+  if (compression != "producer")
+    config.compression = compression == "uncompressed" ? CompressionType::None : *compression_from_name(compression);
   const auto policy = std::get<std::vector<std::string>>(get("cleanup.policy"));
   auto has = [&](std::string_view word) { return std::find(policy.begin(), policy.end(), word) != policy.end(); };
   config.delete_policy = has("delete");
@@ -270,10 +277,10 @@ Status Cluster::validate_log_config(const Topic& topic) const {
   return ok_status();
 }
 
-Status Cluster::validate_records_for(const Topic& topic, const Partition& partition, std::string_view batch) const {
+Status Cluster::validate_records_for(const Topic& topic, const Partition& partition, RecordBatchView batch) const {
   if (!partition.copies.front()->log.config().compact_policy) return ok_status();
   bool keyless = false;
-  RecordBatchView(batch.data()).for_each_record(0, [&](const RecordView& record) {
+  batch.for_each_record(0, [&](const RecordView& record) {
     keyless = !record.key.has_value();
     return !keyless;
   });
@@ -359,7 +366,10 @@ Result<AppendInfo> Cluster::append_to_replica(Topic& topic, Partition& partition
                       fmt::format("The size of the current ISR {} is insufficient to satisfy the min.isr requirement "
                                   "of {} for partition {}-{}",
                                   isr_size, min_isr, topic.name, partition.id));
-  if (Status valid = validate_records_for(topic, partition, batch); !valid) return valid.error();
+  Result<IncomingBatch> incoming = IncomingBatch::check(batch, leader.log.config().compression);
+  if (!incoming) return incoming.error();
+  if (Status valid = validate_records_for(topic, partition, incoming->plain()); !valid) return valid.error();
+  batch = incoming->stored();
   const std::optional<ProducerIdentity> producer = producer_identity(RecordBatchView(batch.data()));
   if (producer) {
     auto checked = leader.producers.check(*producer);

@@ -29,6 +29,10 @@ struct ClusterOptions {
   uint64_t seed = 42;
   ConfigEntries config;            // broker configs, applied to every broker
   int64_t network_latency_ms = 1;  // one way, client <-> broker
+  // The client -> broker link's speed in megabits per second (1000 = gigabit Ethernet): a produce
+  // request of B bytes occupies its producer's link to that broker for ceil(B * 8 / (mbps * 1000))
+  // ms before the latency starts. 0 (default): unlimited, requests cost latency only.
+  int64_t network_bandwidth_mbps = 0;
 };
 
 struct TopicSpec {
@@ -76,6 +80,13 @@ class Cluster {
   void advance(int64_t ms) { scheduler_.run_until(scheduler_.now() + ms); }
   uint64_t seed() const { return seed_; }
   int64_t network_latency_ms() const { return network_latency_ms_; }
+  int64_t network_bandwidth_mbps() const { return network_bandwidth_mbps_; }
+  // Simulated ms `bytes` take to cross a client -> broker link (0 with unlimited bandwidth).
+  int64_t transfer_ms(int64_t bytes) const {
+    if (network_bandwidth_mbps_ <= 0) return 0;
+    const int64_t bits_per_ms = network_bandwidth_mbps_ * 1000;
+    return (bytes * 8 + bits_per_ms - 1) / bits_per_ms;
+  }
   const ConfigSet& broker_config() const { return broker_config_; }
   const std::vector<BrokerId>& broker_ids() const { return broker_ids_; }
 
@@ -223,7 +234,7 @@ class Cluster {
   // Kafka's cross-key checks of a topic's effective configs (min.compaction.lag.ms <= max...).
   Status validate_log_config(const Topic& topic) const;
   // INVALID_RECORD for a keyless record sent to a compacted topic (Kafka's LogValidator).
-  Status validate_records_for(const Topic& topic, const Partition& partition, std::string_view batch) const;
+  Status validate_records_for(const Topic& topic, const Partition& partition, RecordBatchView batch) const;
 
   // Log maintenance timers: one pending retention check and one cleaner wake-up, armed for the
   // earliest time some replica could have work (so an idle cluster schedules nothing).
@@ -246,6 +257,7 @@ class Cluster {
   ConfigSet broker_config_{broker_config_catalog()};
   std::vector<BrokerId> broker_ids_;
   int64_t network_latency_ms_;
+  int64_t network_bandwidth_mbps_;
   std::map<std::string, std::unique_ptr<Topic>, std::less<>> topics_;
   uint64_t metadata_version_ = 0;
   std::map<std::string, int, std::less<>> client_counters_;

@@ -21,7 +21,9 @@ const Partition* find_partition(const Cluster& cluster, const TopicPartition& tp
 std::optional<int64_t> offset_for_time(const Partition& partition, TimeMs time) {
   std::optional<int64_t> found;
   const PartitionLog& log = partition.log();
-  log.read(log.log_start_offset(), partition.high_watermark(), [&](const RecordView& record) {
+  DecompressedBatches decompressed;
+  // A corrupt batch ends the search like the end of the log does (the tool then uses the log end).
+  (void)log.read(log.log_start_offset(), partition.high_watermark(), decompressed, [&](const RecordView& record) {
     if (record.timestamp < time) return true;
     found = record.offset;
     return false;

@@ -239,7 +239,8 @@ void GroupCoordinator::load_partition(int32_t partition, BrokerId leader) {
   std::map<std::string, GroupMetadataValue> metadata;
   // Replay: the last record per key wins and a tombstone removes the key, as compaction would leave it.
   const PartitionLog& log = state.log();
-  log.read(log.log_start_offset(), log.log_end_offset(), [&](const RecordView& record) {
+  DecompressedBatches decompressed;  // the coordinator writes its records uncompressed; a corrupt batch ends the replay
+  (void)log.read(log.log_start_offset(), log.log_end_offset(), decompressed, [&](const RecordView& record) {
     if (!record.key) return true;
     std::optional<CoordinatorKey> key = decode_key(*record.key);
     if (!key) return true;

@@ -8,6 +8,25 @@ namespace klab {
 
 FilterOutcome BatchFilter::filter(const RecordBatchView& batch, const std::function<bool(const FilteredRecord&)>& keep,
                                   bool keep_if_empty, TimeMs delete_horizon_ms, std::string& out) {
+  if (!batch.compressed()) return filter_plain(batch, keep, keep_if_empty, delete_horizon_ms, out);
+  // Stored batches were checked when the leader appended them; one that still cannot be read is
+  // kept as it is rather than lost (a consumer reports it as CORRUPT_MESSAGE).
+  Result<std::string> plain = decompress_batch(batch);
+  if (!plain) {
+    out.append(batch.bytes());
+    return FilterOutcome::Unchanged;
+  }
+  rewritten_.clear();
+  const FilterOutcome outcome = filter_plain(RecordBatchView(plain->data()), keep, keep_if_empty, delete_horizon_ms, rewritten_);
+  if (outcome == FilterOutcome::Unchanged) out.append(batch.bytes());
+  if (outcome == FilterOutcome::Rewritten)
+    out += compress_batch(rewritten_, *compression_from_id(batch.compression_id()));
+  return outcome;
+}
+
+FilterOutcome BatchFilter::filter_plain(const RecordBatchView& batch,
+                                        const std::function<bool(const FilteredRecord&)>& keep, bool keep_if_empty,
+                                        TimeMs delete_horizon_ms, std::string& out) {
   kept_.clear();
   records_kept_ = tombstones_kept_ = 0;
   const char* records = batch.bytes().data() + kBatchHeaderSize;

@@ -6,6 +6,8 @@
 //  3. A kept batch with a tombstone and no delete horizon gets one (KIP-534): the horizon goes into
 //     baseTimestamp with attribute bit 0x40, and record timestamp deltas are rebased on it.
 //  4. A batch with no record left is dropped unless the caller asks to keep it (empty).
+//  5. A compressed batch is read decompressed; a rewritten one is compressed again with its own
+//     codec (Kafka's cleaner keeps each batch's compression type), an unchanged one is copied as is.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -14,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "log/compressed_batch.hpp"
 #include "log/record_batch.hpp"
 
 namespace klab {
@@ -44,7 +47,10 @@ class BatchFilter {
     int64_t timestamp_delta;
     bool tombstone;
   };
+  FilterOutcome filter_plain(const RecordBatchView& batch, const std::function<bool(const FilteredRecord&)>& keep,
+                             bool keep_if_empty, TimeMs delete_horizon_ms, std::string& out);
   std::vector<Raw> kept_;  // reused between batches
+  std::string rewritten_;  // a compressed batch's plain rewrite, before it is compressed again
   int32_t records_kept_ = 0;
   int32_t tombstones_kept_ = 0;
 };

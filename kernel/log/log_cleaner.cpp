@@ -76,9 +76,12 @@ CleanerStats clean_log(PartitionLog& log, const CleanableLog& cleanable, TimeMs 
   }
   // 1. The latest offset of every key in the dirty part. Keys are views into the old segments,
   // which live until replace_segments below.
+  // Keys of compressed batches point into `decompressed`, which lives as long as `latest`.
   std::unordered_map<std::string_view, int64_t> latest;
   latest.reserve(1024);
-  log.read(cleanable.first_dirty_offset, end, [&](const RecordView& record) {
+  DecompressedBatches decompressed;
+  // The broker checked every batch on append, so a stored batch always decompresses.
+  (void)log.read(cleanable.first_dirty_offset, end, decompressed, [&](const RecordView& record) {
     if (record.key) latest[*record.key] = record.offset;
     return true;
   });

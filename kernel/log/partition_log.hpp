@@ -11,9 +11,11 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "base/result.hpp"
+#include "log/compressed_batch.hpp"
 #include "log/segment.hpp"
 
 namespace klab {
@@ -32,6 +34,8 @@ struct LogConfig {
   int64_t min_compaction_lag_ms = 0;
   int64_t max_compaction_lag_ms = INT64_MAX;
   int64_t delete_retention_ms = 86400000;
+  // compression.type: the codec batches are stored with; nullopt ("producer") keeps the producer's.
+  std::optional<CompressionType> compression;
 };
 
 struct AppendInfo {
@@ -85,8 +89,10 @@ class PartitionLog {
   Status check_fetch_offset(int64_t offset) const;
 
   // Visits records with from_offset <= offset < upto_offset in order until visit returns false.
+  // Records of compressed batches point into `decompressed`, valid until it is cleared.
+  // CORRUPT_MESSAGE (after visiting the records before it) when a stored batch cannot be read.
   template <class Visit>  // bool Visit(const RecordView&)
-  void read(int64_t from_offset, int64_t upto_offset, Visit&& visit) const;
+  Status read(int64_t from_offset, int64_t upto_offset, DecompressedBatches& decompressed, Visit&& visit) const;
 
  private:
   bool should_roll(int32_t batch_size, TimeMs batch_max_timestamp) const;
@@ -111,8 +117,10 @@ void PartitionLog::read_batches(int64_t from_offset, int64_t upto_offset, Visit&
 }
 
 template <class Visit>
-void PartitionLog::read(int64_t from_offset, int64_t upto_offset, Visit&& visit) const {
-  if (from_offset >= upto_offset) return;
+Status PartitionLog::read(int64_t from_offset, int64_t upto_offset, DecompressedBatches& decompressed,
+                          Visit&& visit) const {
+  if (from_offset >= upto_offset) return ok_status();
+  Status status = ok_status();
   // The last segment whose base offset is <= from_offset holds it (segments are few; scan back).
   std::size_t first = segments_.size() - 1;
   while (first > 0 && segments_[first].base_offset() > from_offset) --first;
@@ -120,13 +128,19 @@ void PartitionLog::read(int64_t from_offset, int64_t upto_offset, Visit&& visit)
   for (std::size_t s = first; s < segments_.size() && more; ++s) {
     segments_[s].for_each_batch(from_offset, [&](const RecordBatchView& batch) {
       if (batch.base_offset() >= upto_offset) return more = false;
-      batch.for_each_record(from_offset, [&](const RecordView& record) {
+      Result<RecordBatchView> plain = decompressed.plain(batch);
+      if (!plain) {
+        status = plain.error();
+        return more = false;
+      }
+      plain->for_each_record(from_offset, [&](const RecordView& record) {
         if (record.offset >= upto_offset) return more = false;
         return more = visit(record);
       });
       return more;
     });
   }
+  return status;
 }
 
 }  // namespace klab

@@ -1,5 +1,7 @@
 #include "log/record_batch.hpp"
 
+#include "log/compressed_batch.hpp"
+
 #include <algorithm>
 
 namespace klab {
@@ -43,8 +45,15 @@ int32_t record_size_upper_bound(const RecordInput& record) {
   return kBatchHeaderSize + kMaxRecordOverhead + body_after_deltas_size(record);
 }
 
-void RecordBatchBuilder::reset(int32_t write_limit) {
+void RecordBatchBuilder::reset(int32_t write_limit, CompressionType compression, float estimated_compression_ratio,
+                               CompressionLevel level) {
   buffer_.assign(kBatchHeaderSize, '\0');
+  finished_.clear();
+  finished_once_ = false;
+  compression_ = compression;
+  level_ = level;
+  estimated_ratio_ = estimated_compression_ratio;
+  compression_ratio_ = 1.0f;
   write_limit_ = write_limit;
   record_count_ = 0;
   base_timestamp_ = 0;
@@ -58,11 +67,14 @@ bool RecordBatchBuilder::has_room_for(const RecordInput& record) const {
   if (is_full()) return false;
   if (record_count_ == 0) return true;
   int32_t size = record_size_in_batch(record_count_, record.timestamp - base_timestamp_, record);
-  return write_limit_ >= size_bytes() + size;
+  // As Kafka, the new record counts uncompressed: "be conservative".
+  return write_limit_ >= estimated_size_bytes() + size;
 }
 
 int32_t RecordBatchBuilder::append(const RecordInput& record) {
-  int32_t before = record_count_ == 0 ? 0 : size_bytes();
+  int32_t before = record_count_ == 0 ? 0 : estimated_size_bytes();
+  finished_.clear();
+  finished_once_ = false;
   if (record_count_ == 0) base_timestamp_ = record.timestamp;
   int64_t timestamp_delta = record.timestamp - base_timestamp_;
   int64_t offset_delta = record_count_;
@@ -80,7 +92,19 @@ int32_t RecordBatchBuilder::append(const RecordInput& record) {
   }
   ++record_count_;
   max_timestamp_ = std::max(max_timestamp_, record.timestamp);
-  return size_bytes() - before;
+  return estimated_size_bytes() - before;
+}
+
+int32_t RecordBatchBuilder::estimated_size_bytes() const {
+  const auto records = static_cast<int32_t>(buffer_.size()) - kBatchHeaderSize;
+  if (compression_ == CompressionType::None) return kBatchHeaderSize + records;
+  // Java's float arithmetic and (int) truncation, so batches close where Kafka's close.
+  return kBatchHeaderSize + static_cast<int32_t>(static_cast<float>(records) * estimated_ratio_ * 1.05f);
+}
+
+int32_t RecordBatchBuilder::size_bytes() const {
+  if (finished_once_ && compression_ != CompressionType::None) return static_cast<int32_t>(finished_.size());
+  return estimated_size_bytes();
 }
 
 std::string_view RecordBatchBuilder::finish() {
@@ -97,7 +121,21 @@ std::string_view RecordBatchBuilder::finish() {
   store_be(header + batch_field::kProducerEpoch, static_cast<uint64_t>(static_cast<uint16_t>(producer_epoch_)), 2);
   store_be(header + batch_field::kBaseSequence, static_cast<uint64_t>(static_cast<uint32_t>(base_sequence_)), 4);
   store_be(header + batch_field::kRecordCount, static_cast<uint64_t>(record_count_), 4);
-  return buffer_;
+  const auto plain_records = static_cast<float>(buffer_.size() - kBatchHeaderSize);
+  if (compression_ == CompressionType::None) {
+    finished_once_ = true;
+    compression_ratio_ = 1.0f;
+    return buffer_;
+  }
+  if (finished_.empty()) {
+    finished_ = compress_batch(buffer_, compression_, level_);
+  } else {  // the header changed (producer id, sequence): the compressed records did not
+    finished_.replace(0, kBatchHeaderSize, buffer_, 0, kBatchHeaderSize);
+    set_batch_codec(finished_, compression_);
+  }
+  finished_once_ = true;
+  compression_ratio_ = static_cast<float>(finished_.size() - kBatchHeaderSize) / plain_records;
+  return finished_;
 }
 
 }  // namespace klab

@@ -8,12 +8,16 @@
 // Each record: length varint | attributes i8 | timestampDelta varlong | offsetDelta varint |
 // keyLength varint (-1 = null) | key | valueLength varint | value | headerCount varint | headers.
 // The crc field is left 0: batches never cross a wire or a disk here, so nothing checks it.
+// A compressed batch (attributes bits 0-2 != 0) holds everything after the header compressed;
+// read its records through compressed_batch.hpp (plain_view / DecompressedBatches).
 #pragma once
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 
+#include "log/compression.hpp"
 #include "log/record.hpp"
 
 namespace klab {
@@ -26,6 +30,7 @@ constexpr std::size_t kBaseOffset = 0, kBatchLength = 8, kLeaderEpoch = 12, kMag
                       kLastOffsetDelta = 23, kBaseTimestamp = 27, kMaxTimestamp = 35, kProducerId = 43,
                       kProducerEpoch = 51, kBaseSequence = 53, kRecordCount = 57;
 }
+constexpr int16_t kCompressionCodecMask = 0x07;  // attributes bits 0-2: the codec id (CompressionType)
 constexpr int16_t kTimestampTypeAttribute = 0x08;
 // KIP-534: set by the log cleaner on a batch holding tombstones; baseTimestamp then holds the time
 // after which the cleaner may drop them (the "delete horizon").
@@ -45,18 +50,28 @@ int32_t record_size_in_batch(int64_t offset_delta, int64_t timestamp_delta, cons
 int32_t record_size_upper_bound(const RecordInput& record);
 
 // Builds one batch the way Kafka's MemoryRecordsBuilder does: the first record always fits; a later
-// record fits while the batch stays within the write limit (max(batch.size, first record's bound)).
+// record fits while the batch's estimated size stays within the write limit (max(batch.size, first
+// record's bound)). Records are kept plain while the batch is open; finish() compresses them.
+// For a compressed batch the size is an estimate, as in Kafka: header + plain record bytes x the
+// topic's estimated compression ratio x 1.05 (COMPRESSION_RATE_ESTIMATION_FACTOR).
 class RecordBatchBuilder {
  public:
-  void reset(int32_t write_limit);
+  void reset(int32_t write_limit, CompressionType compression = CompressionType::None,
+             float estimated_compression_ratio = 1.0f, CompressionLevel level = {});
   bool has_room_for(const RecordInput& record) const;
-  int32_t append(const RecordInput& record);  // bytes the batch grew by
+  int32_t append(const RecordInput& record);  // bytes the estimated size grew by
   bool is_full() const { return record_count_ > 0 && write_limit_ <= size_bytes(); }
-  int32_t size_bytes() const { return static_cast<int32_t>(buffer_.size()); }
+  // Kafka's estimatedSizeInBytes(): the estimate while open, the real size once finished.
+  int32_t size_bytes() const;
+  int32_t uncompressed_size_bytes() const { return static_cast<int32_t>(buffer_.size()); }
   int32_t record_count() const { return record_count_; }
   TimeMs max_timestamp() const { return max_timestamp_; }
-  // The finished batch: header fields written, base offset 0 (the log assigns real offsets).
+  CompressionType compression() const { return compression_; }
+  // The finished batch: header fields written, base offset 0 (the log assigns real offsets),
+  // records compressed. Compression runs once; later calls return the same bytes.
   std::string_view finish();
+  // Kafka's compressionRatio(): compressed record bytes / plain record bytes of the finished batch.
+  float compression_ratio() const { return compression_ratio_; }
   // An idempotent producer's id, epoch and first sequence number, written by finish().
   void set_producer(int64_t producer_id, int16_t epoch, int32_t base_sequence) {
     producer_id_ = producer_id;
@@ -65,7 +80,9 @@ class RecordBatchBuilder {
   }
 
  private:
+  int32_t estimated_size_bytes() const;
   std::string buffer_;
+  std::string finished_;  // the compressed batch, once finish() ran (empty for None)
   int32_t write_limit_ = 0;
   int32_t record_count_ = 0;
   TimeMs base_timestamp_ = 0;
@@ -73,6 +90,11 @@ class RecordBatchBuilder {
   int64_t producer_id_ = -1;
   int16_t producer_epoch_ = -1;
   int32_t base_sequence_ = -1;
+  CompressionType compression_ = CompressionType::None;
+  CompressionLevel level_;
+  float estimated_ratio_ = 1.0f;
+  float compression_ratio_ = 1.0f;
+  bool finished_once_ = false;
 };
 
 // Read access to one stored batch.
@@ -93,6 +115,8 @@ class RecordBatchView {
   int64_t producer_id() const { return static_cast<int64_t>(load_be(data_ + batch_field::kProducerId, 8)); }
   int16_t producer_epoch() const { return static_cast<int16_t>(load_be(data_ + batch_field::kProducerEpoch, 2)); }
   int32_t base_sequence() const { return static_cast<int32_t>(load_be(data_ + batch_field::kBaseSequence, 4)); }
+  int compression_id() const { return static_cast<int>(load_be(data_ + batch_field::kAttributes, 2) & kCompressionCodecMask); }
+  bool compressed() const { return compression_id() != 0; }
   bool has_delete_horizon() const { return (load_be(data_ + batch_field::kAttributes, 2) & kDeleteHorizonAttribute) != 0; }
   TimeMs delete_horizon_ms() const { return has_delete_horizon() ? base_timestamp() : -1; }
   TimestampType timestamp_type() const {
@@ -100,7 +124,7 @@ class RecordBatchView {
                                                                                    : TimestampType::CreateTime;
   }
   // Calls visit(const RecordView&) for each record with offset >= from_offset until visit returns false.
-  // Returns false if visit stopped the walk.
+  // Returns false if visit stopped the walk. Uncompressed batches only (see compressed_batch.hpp).
   template <class Visit>
   bool for_each_record(int64_t from_offset, Visit&& visit) const;
 
@@ -110,6 +134,7 @@ class RecordBatchView {
 
 template <class Visit>
 bool RecordBatchView::for_each_record(int64_t from_offset, Visit&& visit) const {
+  assert(!compressed() && "decompress first: compressed_batch.hpp");
   const int64_t base = base_offset();
   const TimeMs base_time = base_timestamp();
   const TimestampType type = timestamp_type();

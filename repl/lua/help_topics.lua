@@ -14,8 +14,30 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("acks")        durability of a write          help("idempotence") retries without duplicates
   help("errors")      Kafka errors as Lua values     help("labs")        guided labs and grading
   help("retention")   how old data goes away         help("compaction")  latest value per key
+  help("throughput")  batching, compression, costs   help("compression") codecs, ratio, disk
   help("configs")     every config key by scope      help("linger.ms")   one config key
   help(cluster)       the methods of an object       help(klab)          klab.* functions
+]],
+
+throughput = [[
+Producer throughput: every produce request costs a round trip (klab.cluster{ latency_ms = }) plus
+its bytes over the link (klab.cluster{ bandwidth_mbps = }, 0 = unlimited). flush() after every
+record pays that per record; linger.ms (wait for more records) and batch.size (bytes per batch)
+let one request carry many. buffer.memory bounds what waits; send() blocks up to max.block.ms
+when it is full. p:metrics() shows Kafka's producer-metrics: batch-size-avg,
+records-per-request-avg, record-queue-time-avg, request-rate, outgoing-byte-rate.
+  klab.compare_producers{ records = 1000, cluster = { latency_ms = 2, bandwidth_mbps = 100 },
+    runs = { { name = "flush each", flush_every = 1 }, { name = "linger", config = { ["linger.ms"] = 20 } } } }
+See help("compression"), help("batching"), lab 16.
+]],
+
+compression = [[
+compression.type (producer): none, gzip, snappy, lz4, zstd - whole batches are compressed, so fuller
+batches compress better. Brokers keep batches as sent when the topic's compression.type is
+"producer" (default); another codec there makes the leader recompress (CPU on the broker).
+Consumers decompress. c:describe_topic(t).size_bytes is what the leaders store and what retention
+counts. compression-rate-avg in p:metrics() is compressed/plain. Costs: producer and consumer CPU
+(klab.compare_producers measures it for real) and, with linger.ms, latency.
 ]],
 
 tour = [[

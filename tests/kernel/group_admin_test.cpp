@@ -178,11 +178,12 @@ TEST_CASE("delete group: refused while it has members, then its offsets are tomb
   const Topic* topic = cluster->find_topic("__consumer_offsets");
   const PartitionLog& log = topic->partitions[static_cast<std::size_t>(group::partition_for_group("dash", 50))]->log();
   std::vector<std::string> tail;
-  log.read(0, log.log_end_offset(), [&](const RecordView& record) {
+  DecompressedBatches decompressed;
+  REQUIRE(log.read(0, log.log_end_offset(), decompressed, [&](const RecordView& record) {
     if (auto line = group::format_offsets_message(record.key, record.value)) tail.push_back(*line);
     if (auto line = group::format_group_metadata_message(record.key, record.value)) tail.push_back(*line);
     return true;
-  });
+  }).ok());
   REQUIRE(tail.size() >= 2);
   CHECK(tail[tail.size() - 2] == "[dash,orders,0]::NULL");
   CHECK(tail.back() == "dash::NULL");

@@ -220,11 +220,12 @@ TEST_CASE("commits are records in __consumer_offsets that Kafka's formatter prin
   const int32_t partition = group::partition_for_group("dash", 50);
   std::vector<std::string> offsets_lines, group_lines;
   const PartitionLog& log = topic->partitions[static_cast<std::size_t>(partition)]->log();
-  log.read(0, log.log_end_offset(), [&](const RecordView& record) {
+  DecompressedBatches decompressed;
+  REQUIRE(log.read(0, log.log_end_offset(), decompressed, [&](const RecordView& record) {
     if (auto line = group::format_offsets_message(record.key, record.value)) offsets_lines.push_back(*line);
     if (auto line = group::format_group_metadata_message(record.key, record.value)) group_lines.push_back(*line);
     return true;
-  });
+  }).ok());
   REQUIRE(offsets_lines.size() == 1);
   // The epoch of the last record read (the partition's first leader, epoch 0) goes with the commit.
   const std::string expected_prefix = "[dash,orders,0]::OffsetAndMetadata(offset=2, leaderEpoch=Optional[0], metadata=, commitTimestamp=";

@@ -126,7 +126,8 @@ TEST_CASE("under LogAppendTime the broker stamps its clock on the batch and its 
   AppendInfo info = append_ok(log, make_batch(2, 5), 1000);
   CHECK(info.log_append_time == 1000);
   int visited = 0;
-  log.read(0, 10, [&](const RecordView& r) {
+  DecompressedBatches decompressed;
+  (void)log.read(0, 10, decompressed, [&](const RecordView& r) {
     CHECK(r.timestamp == 1000);
     CHECK(r.timestamp_type == TimestampType::LogAppendTime);
     ++visited;
@@ -187,7 +188,8 @@ TEST_CASE("reads start in the middle of a batch and stop before the upper bound"
   CHECK(read_log(log, 7)[0].value == "2");  // offset 7 is the third record of the second batch
   SUBCASE("a visitor that returns false stops the read") {
     std::vector<int64_t> seen;
-    log.read(1, 100, [&](const RecordView& r) {
+    DecompressedBatches decompressed;
+    (void)log.read(1, 100, decompressed, [&](const RecordView& r) {
       seen.push_back(r.offset);
       return seen.size() < 3;
     });

@@ -75,11 +75,13 @@ struct StoredRecord {
 
 inline std::vector<StoredRecord> read_log(const PartitionLog& log, int64_t from = 0, int64_t upto = INT64_MAX) {
   std::vector<StoredRecord> out;
-  log.read(from, upto, [&](const RecordView& r) {
+  DecompressedBatches decompressed;
+  Status read = log.read(from, upto, decompressed, [&](const RecordView& r) {
     out.push_back(StoredRecord{r.offset, r.timestamp, r.key ? std::optional<std::string>(std::string(*r.key)) : std::nullopt,
                                r.value ? std::optional<std::string>(std::string(*r.value)) : std::nullopt});
     return true;
   });
+  REQUIRE(read.ok());
   return out;
 }
 
