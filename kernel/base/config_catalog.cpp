@@ -272,7 +272,11 @@ ConfigCatalog make_producer_catalog() {
        "NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT, ...) is sent again. The default retries until "
        "delivery.timeout.ms runs out. Retries without idempotence can duplicate or reorder records."},
       {"retry.backoff.ms", ConfigType::Long, int64_t{100}, 0, {}, {},
-       "How long the producer waits before retrying a failed batch."},
+       "How long the producer waits before the first retry of a failed batch. Since Kafka 3.7 (KIP-580) the "
+       "wait doubles with each further attempt, up to retry.backoff.max.ms, with +/-20% random jitter; a "
+       "batch whose partition has a new leader is retried at once."},
+      {"retry.backoff.max.ms", ConfigType::Long, int64_t{1000}, 0, {}, {},
+       "The longest wait between two retries of a batch (exponential backoff, KIP-580)."},
       {"delivery.timeout.ms", ConfigType::Int, int64_t{120000}, 0, {}, {},
        "The upper bound on the time between send() and its outcome: waiting in a batch, every attempt and "
        "every backoff together. A record still not acknowledged then fails (the last error, or "

@@ -1,5 +1,6 @@
 #include "client/producer.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <fmt/format.h>
 
@@ -37,6 +38,7 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
       request_timeout_ms_(config_.get_long("request.timeout.ms")),
       retries_(config_.get_long("retries")),
       retry_backoff_ms_(config_.get_long("retry.backoff.ms")),
+      retry_backoff_max_ms_(config_.get_long("retry.backoff.max.ms")),
       delivery_timeout_ms_(config_.get_long("delivery.timeout.ms")),
       max_in_flight_(config_.get_long("max.in.flight.requests.per.connection")),
       max_block_ms_(config_.get_long("max.block.ms")),
@@ -255,6 +257,7 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
   int32_t request_records = 0;
   for (ProducerBatch* batch : batches) {
     ++batch->attempts;
+    batch->last_leader = leader;
     batch->builder.finish();  // a no-op unless the header changed (sequence numbers)
     metrics_.record_batch(batch->builder.size_bytes(), batch->builder.compression_ratio(),
                           batch->drained_ms - batch->created_ms, batch->builder.record_count());
@@ -360,16 +363,28 @@ bool Producer::retriable(const ProducerBatch& batch, const Error& error) const {
   return it != unacknowledged_.end() && !it->second.empty() && *it->second.begin() < batch.base_sequence;
 }
 
+// KIP-580 (Kafka 3.7): retry.backoff.ms doubles with every attempt up to retry.backoff.max.ms, with
+// +/-20% jitter (from the cluster's seeded RNG, so a run replays exactly).
+int64_t Producer::retry_backoff(int32_t previous_attempts) {
+  if (retry_backoff_max_ms_ <= retry_backoff_ms_) return retry_backoff_ms_;
+  const double exp_max = std::log(static_cast<double>(retry_backoff_max_ms_) / static_cast<double>(retry_backoff_ms_)) /
+                         std::log(2.0);
+  const double term = static_cast<double>(retry_backoff_ms_) * std::pow(2.0, std::min<double>(previous_attempts, exp_max));
+  const double jitter = 0.8 + 0.4 * cluster_.rng().uniform_unit();
+  return std::min(retry_backoff_max_ms_, static_cast<int64_t>(jitter * term));
+}
+
 void Producer::finish(ProducerBatch* batch, const Result<AppendInfo>& outcome) {
   const TimeMs now = cluster_.now();
   if (!outcome && (outcome.error().code == ErrorCode::NOT_LEADER_OR_FOLLOWER ||
                    outcome.error().code == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION))
     metadata_.request_update();  // Kafka's InvalidMetadataException
+  const int64_t backoff = outcome ? 0 : retry_backoff(batch->attempts - 1);
   if (!outcome && retriable(*batch, outcome.error()) && batch->attempts <= retries_ &&
-      now + retry_backoff_ms_ - batch->created_ms < delivery_timeout_ms_) {
+      now + backoff - batch->created_ms < delivery_timeout_ms_) {
     --in_flight_batches_;
-    accumulator_.reenqueue(batch, now + retry_backoff_ms_);
-    wake_sender_at(now + retry_backoff_ms_);
+    accumulator_.reenqueue(batch, now + backoff);
+    wake_sender_at(now + backoff);
     return;
   }
   complete(batch, outcome);

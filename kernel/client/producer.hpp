@@ -66,6 +66,7 @@ class Producer {
   Result<int32_t> choose_partition(const Topic& topic, const ProducerRecord& record);
   void assign_sequences(const std::vector<ProducerBatch*>& batches);
   bool retriable(const ProducerBatch& batch, const Error& error) const;
+  int64_t retry_backoff(int32_t previous_attempts);
   // accumulator_.append, blocking while buffer.memory is used up (max.block.ms).
   Result<AppendResult> append_blocking(const Topic& topic, int32_t partition, const RecordInput& input,
                                        bool abort_on_new_batch);
@@ -86,6 +87,7 @@ class Producer {
   int64_t request_timeout_ms_;
   int64_t retries_;
   int64_t retry_backoff_ms_;
+  int64_t retry_backoff_max_ms_;
   int64_t delivery_timeout_ms_;
   int64_t max_in_flight_;
   int64_t max_block_ms_;

@@ -91,10 +91,10 @@ AppendResult RecordAccumulator::append(const Topic& topic, int32_t partition, co
   }
 }
 
-bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs now) const {
+bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs now, BrokerId leader) const {
   if (queue.empty()) return false;
   const ProducerBatch* first = queue.front();
-  if (first->retry_at > now) return false;
+  if (backing_off(*first, now, leader)) return false;
   return flushing_ || exhausted_ || queue.size() > 1 || first->is_full() || now - first->created_ms >= linger_ms_;
 }
 
@@ -104,9 +104,9 @@ bool RecordAccumulator::has_sendable(const Cluster& cluster, const LeaderOf& lea
     const Topic* topic = cluster.find_topic(name);
     if (!topic) continue;
     for (const auto& [partition, queue] : queues.by_partition) {
-      if (partition >= topic->partition_count() || !sendable(queue, now)) continue;
+      if (partition >= topic->partition_count()) continue;
       const BrokerId leader = leader_of(*topic, partition);
-      if (leader >= 0 && !busy.count(leader)) return true;
+      if (leader >= 0 && !busy.count(leader) && sendable(queue, now, leader)) return true;
     }
   }
   return false;
@@ -180,7 +180,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
     for (const auto& [partition, queue] : queues.by_partition) {
       if (partition >= topic->partition_count()) continue;
       const BrokerId leader = leader_of(*topic, partition);
-      if (leader >= 0 && !busy.count(leader) && sendable(queue, now)) ready_leaders[leader] = true;
+      if (leader >= 0 && !busy.count(leader) && sendable(queue, now, leader)) ready_leaders[leader] = true;
     }
   }
   // Pass 2 (drain()): the first batch of every partition a ready leader leads, within max.request.size.
@@ -194,7 +194,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
       const BrokerId leader = leader_of(*topic, partition);
       if (!ready_leaders.count(leader)) continue;
       ProducerBatch* batch = queue.front();
-      if (batch->retry_at > now) continue;
+      if (backing_off(*batch, now, leader)) continue;
       int64_t& bytes = request_bytes[leader];
       if (bytes > 0 && bytes + batch->builder.size_bytes() > max_request_size) continue;
       bytes += batch->builder.size_bytes();

@@ -40,6 +40,7 @@ struct ProducerBatch {
   int32_t attempts = 0;  // produce requests that carried it
   int32_t base_sequence = -1;  // idempotent producers: set when first drained
   TimeMs retry_at = 0;   // a retried batch waits its backoff
+  BrokerId last_leader = -1;  // where its last attempt went
   TimeMs drained_ms = 0;  // when the sender last took it (record-queue-time)
   int32_t allocated_bytes = 0;  // its share of buffer.memory until it completes
   std::vector<Waiter> waiters;
@@ -118,7 +119,12 @@ class RecordAccumulator {
   };
   // Closes a drained batch: compresses it and feeds its real ratio back into the estimate.
   static void close_for_send(ProducerBatch& batch, TopicQueues& queues);
-  bool sendable(const std::deque<ProducerBatch*>& queue, TimeMs now) const;
+  bool sendable(const std::deque<ProducerBatch*>& queue, TimeMs now, BrokerId leader) const;
+  // A retried batch waits out its backoff, unless its partition has a new leader by now (Kafka's
+  // RecordAccumulator.shouldBackoff): a failover is retried at once.
+  static bool backing_off(const ProducerBatch& batch, TimeMs now, BrokerId leader) {
+    return batch.retry_at > now && batch.last_leader == leader;
+  }
   static bool all_batches_full(const std::deque<ProducerBatch*>& queue) {
     return queue.empty() || queue.back()->is_full();
   }
