@@ -9,7 +9,8 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("producer")    sending records                help("consumer")    reading records
   help("keys")        keys and the default partitioner
   help("partitioner") every partitioner klab knows   help("batching")    batch.size and linger.ms
-  help("offsets")     offsets, positions, seeking    help("time")        the simulated clock
+  help("offsets")     offsets, commits, resets       help("time")        the simulated clock
+  help("groups")      consumer groups, describe      help("rebalance")   eager, cooperative, static
   help("replication") leaders, ISR, high watermark   help("failures")    stopping brokers, elections
   help("acks")        durability of a write          help("idempotence") retries without duplicates
   help("errors")      Kafka errors as Lua values     help("labs")        guided labs and grading
@@ -112,7 +113,77 @@ An offset is a record's position in its partition. Each partition has:
 A consumer's position is the offset of the next record it will read. Without a group:
   k:assign{ {topic="t", partition=0} }   k:seek({topic="t", partition=0}, 15)
   k:seek_to_beginning()   k:seek_to_end()   k:position({topic="t", partition=0})
-A position with nothing to start from follows auto.offset.reset: earliest, latest (default), none.
+In a group (group.id), positions are saved as committed offsets, records of the internal topic
+__consumer_offsets kept by the group's coordinator. A committed offset is the next record to
+read, per group and partition; a member that gets a partition starts from it.
+  k:commit()                 commitSync: the positions of every assigned partition, waits
+  k:commit{ {topic="t", partition=0, offset=42} }        chosen offsets
+  k:commit_async(function(err, offsets) end)   sends and returns; the callback runs in a later poll
+  k:committed({topic="t", partition=0})        --> {offset=, metadata=} or nil
+  enable.auto.commit (true by default): poll() commits the positions every
+    auto.commit.interval.ms (5000), and close() commits too. What was polled but not processed
+    when a consumer crashes is read again by the next owner (at-least-once).
+With nothing committed (or a committed offset no longer in the log), auto.offset.reset decides:
+earliest (log start), latest (log end, the default: only new records), none (an error in poll).
+Moving a group's offsets from outside, as kafka-consumer-groups.sh --reset-offsets does:
+  cluster:reset_offsets{ group = "g", topic = "t", to_earliest = true }     a dry run: the plan
+  ... to_latest | to_current | to_offset = n | shift_by = -10 | to_datetime = "2024-01-01T00:00:00.000"
+      | by_duration = "PT10M";  partitions = {0, 2} or all_topics = true;  execute = true applies it
+Resets are refused (NON_EMPTY_GROUP) while the group has active members: stop them first. An
+offset beyond the log is clamped to it, with a warning. See help("groups").
+]],
+
+groups = [[
+A consumer group is the consumers sharing one group.id. The group divides the partitions of the
+topics they subscribe to: each partition belongs to one member at a time, so a group reads in
+parallel up to one member per partition; extra members stay idle (hot standbys). Every group
+keeps its own committed offsets, so two groups read the same records independently.
+  k = cluster:consumer{ ["group.id"] = "app", ["auto.offset.reset"] = "earliest" }
+  k:subscribe("orders")          -- or { "orders", "payments" }, with listeners: help("rebalance")
+  k:poll(1000)                   -- joins the group, gets partitions, reads
+  k:assignment()   k:member()    -- {member_id, generation, state, protocol}
+  k:close()                      -- commits (auto-commit), leaves at once: its partitions move
+  k:crash()                      -- dies silently: noticed after session.timeout.ms
+The coordinator is the broker leading the group's partition of __consumer_offsets (50
+partitions; the group id's Java hashCode picks one); it fails over with that partition. It runs
+the rebalances: members send JoinGroup, the first one becomes the leader and computes the
+assignment with the chosen assignor (partition.assignment.strategy), everyone receives its
+share in SyncGroup, and the group enters a new generation. States: Empty, PreparingRebalance,
+CompletingRebalance, Stable, Dead. A new group waits group.initial.rebalance.delay.ms (3 s) for
+more members. Members heartbeat every heartbeat.interval.ms (3 s) in the background.
+The admin calls of kafka-consumer-groups.sh:
+  cluster:groups()                   --list
+  cluster:describe_group("app")      --describe: GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET
+                                     LAG CONSUMER-ID HOST CLIENT-ID; as a table: state,
+                                     assignment_strategy, generation, members, partitions
+  cluster:reset_offsets{...}         --reset-offsets (help("offsets"))
+  cluster:delete_group("app")        --delete (only without active members)
+LAG = log end offset - committed offset. cluster:events() shows every join, assignment,
+revocation, commit and timeout with its simulated time. Labs 06 and 07.
+]],
+
+rebalance = [[
+A rebalance moves partitions between the members of a group: on a join, a leave (close), a
+member timing out, a subscription change or new partitions. While a partition is between two
+owners, nobody processes it.
+Eager protocol (range, roundrobin, sticky): every member revokes all its partitions, rejoins,
+and gets a new assignment. Cooperative protocol (cooperative-sticky, KIP-429): members keep what
+stays theirs and revoke only what moves; the moved partitions reach their new owner in a second
+rebalance. A consumer follows the cooperative protocol only when every assignor in its list
+supports it: Kafka 3.7's default [RangeAssignor, CooperativeStickyAssignor] picks range and stays
+eager (the list eases a rolling upgrade to cooperative-sticky alone).
+  ["partition.assignment.strategy"] = "cooperative-sticky"    (or Java class names, a list)
+Listeners, in the consumer config or in subscribe, run inside poll (and close):
+  k:subscribe("t", { on_assigned = function(parts) end,   -- partitions this member starts on
+                     on_revoked = function(parts) end,    -- stopping: commit what you processed
+                     on_lost = function(parts) end })     -- lost without a clean revoke
+Timeouts: a member that sends no heartbeat for session.timeout.ms (45 s) is removed (a crash);
+one that does not call poll for max.poll.interval.ms (300 s) leaves the group by itself (slow
+processing), and its partitions move.
+Static membership (group.instance.id, KIP-345): the member sends no LeaveGroup on close, and
+the coordinator keeps its partitions for session.timeout.ms. Coming back with the same instance
+id in time, it gets them again without a rebalance; too late, it has been removed (one
+rebalance) and its return causes another. A dynamic member's restart always costs two. Lab 07.
 ]],
 
 time = [[
