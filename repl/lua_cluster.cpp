@@ -68,18 +68,7 @@ void push_description(lua_State* L, const TopicDescription& description) {
   }
   lua_setfield(L, -2, "config");
   // The printed form is kafka-topics.sh --describe, kept with the table it describes.
-  std::string text = format_topic_describe(description);
-  if (!text.empty() && text.back() == '\n') text.pop_back();
-  lua_createtable(L, 0, 2);
-  lua_pushlstring(L, text.data(), text.size());
-  lua_pushcclosure(L, [](lua_State* state) -> int {
-    lua_pushvalue(state, lua_upvalueindex(1));
-    return 1;
-  }, 1);
-  lua_setfield(L, -2, "__tostring");
-  lua_pushstring(L, "klab.TopicDescription");
-  lua_setfield(L, -2, "__name");
-  lua_setmetatable(L, -2);
+  set_printed_form(L, format_topic_describe(description), "klab.TopicDescription");
 }
 
 int cluster_create_topic(lua_State* L) {

@@ -15,22 +15,6 @@
 namespace klab {
 namespace {
 
-// Gives the table on top of the stack a __tostring that returns `text`.
-void set_printed_form(lua_State* L, const std::string& text, const char* name) {
-  std::string shown = text;
-  while (!shown.empty() && shown.back() == '\n') shown.pop_back();
-  lua_createtable(L, 0, 2);
-  lua_pushlstring(L, shown.data(), shown.size());
-  lua_pushcclosure(L, [](lua_State* state) -> int {
-    lua_pushvalue(state, lua_upvalueindex(1));
-    return 1;
-  }, 1);
-  lua_setfield(L, -2, "__tostring");
-  lua_pushstring(L, name);
-  lua_setfield(L, -2, "__name");
-  lua_setmetatable(L, -2);
-}
-
 void set_string(lua_State* L, const char* field, const std::string& value) {
   lua_pushlstring(L, value.data(), value.size());
   lua_setfield(L, -2, field);

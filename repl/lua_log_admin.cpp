@@ -11,21 +11,6 @@
 namespace klab {
 namespace {
 
-// Gives the table on top of the stack a __tostring that returns `text` (how the REPL prints it).
-void set_printed_form(lua_State* L, std::string text, const char* name) {
-  if (!text.empty() && text.back() == '\n') text.pop_back();
-  lua_createtable(L, 0, 2);
-  lua_pushlstring(L, text.data(), text.size());
-  lua_pushcclosure(L, [](lua_State* state) -> int {
-    lua_pushvalue(state, lua_upvalueindex(1));
-    return 1;
-  }, 1);
-  lua_setfield(L, -2, "__tostring");
-  lua_pushstring(L, name);
-  lua_setfield(L, -2, "__name");
-  lua_setmetatable(L, -2);
-}
-
 int32_t check_partition(lua_State* L, int index, const char* function) {
   const int64_t partition = check_integer(L, index, function);
   if (partition < 0 || partition > INT32_MAX)

@@ -167,4 +167,18 @@ void push_int_array(lua_State* L, const std::vector<int32_t>& items) {
   }
 }
 
+void set_printed_form(lua_State* L, std::string text, const char* name) {
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  lua_createtable(L, 0, 2);
+  lua_pushlstring(L, text.data(), text.size());
+  lua_pushcclosure(L, [](lua_State* state) -> int {
+    lua_pushvalue(state, lua_upvalueindex(1));
+    return 1;
+  }, 1);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "__name");
+  lua_setmetatable(L, -2);
+}
+
 }  // namespace klab

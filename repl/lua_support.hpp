@@ -97,6 +97,10 @@ Handle& push_client_handle(lua_State* L, const char* type, Handle&& handle) {
 // Every bound type's docs, for help() and completion.
 std::span<const TypeDoc* const> bound_types();
 
+// Gives the table on top of the stack a __tostring that returns `text` (less a final newline) and
+// the type name `name`: how the REPL prints a result, e.g. in a Kafka tool's layout.
+void set_printed_form(lua_State* L, std::string text, const char* name);
+
 // Pushes a sorted array of strings.
 void push_string_array(lua_State* L, const std::vector<std::string>& items);
 void push_int_array(lua_State* L, const std::vector<int32_t>& items);
