@@ -9,6 +9,7 @@
 #include "base/hashing.hpp"
 #include "embedded_lua.hpp"
 #include "client/partitioners.hpp"
+#include "group/coordinator_records.hpp"
 #include "help.hpp"
 #include "lua_bindings.hpp"
 #include "lua_support.hpp"
@@ -142,6 +143,27 @@ int klab_compare_producers(lua_State* L) {
   return 2;
 }
 
+// klab.format_offsets_record(key, value): a __consumer_offsets record as kafka-console-consumer
+// prints it with --formatter OffsetsMessageFormatter (commits) or GroupMetadataMessageFormatter
+// (group metadata); nil for a record neither formatter prints.
+int klab_format_offsets_record(lua_State* L) {
+  auto bytes = [L](int index) -> std::optional<std::string_view> {
+    if (lua_isnoneornil(L, index)) return std::nullopt;
+    size_t length = 0;
+    const char* data = luaL_checklstring(L, index, &length);
+    return std::string_view(data, length);
+  };
+  const std::optional<std::string_view> key = bytes(1), value = bytes(2);
+  std::optional<std::string> line = group::format_offsets_message(key, value);
+  if (!line) line = group::format_group_metadata_message(key, value);
+  if (!line) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushlstring(L, line->data(), line->size());
+  return 1;
+}
+
 // Lab folders (labs/NN-slug) under the labs directory, sorted; used by the lab engine.
 int klab_lab_dirs(lua_State* L) {
   std::string root = check_string(L, 1, "lab_dirs");
@@ -177,6 +199,11 @@ const MethodDoc kKlabFunctions[] = {
     {"crc32", lua_entry<klab_crc32>, "klab.crc32(bytes) --> number", "CRC-32 of the bytes, as librdkafka's consistent partitioners use."},
     {"to_positive", lua_entry<klab_to_positive>, "klab.to_positive(n) --> n & 0x7fffffff",
      "Kafka's Utils.toPositive: clears the sign bit (a mask, not an absolute value)."},
+    {"format_offsets_record", lua_entry<klab_format_offsets_record>,
+     "klab.format_offsets_record(key, value) --> text | nil",
+     "A record of the internal topic __consumer_offsets as Kafka's OffsetsMessageFormatter or "
+     "GroupMetadataMessageFormatter prints it, e.g. [dash,orders,0]::OffsetAndMetadata(offset=5, ...). Read "
+     "the topic with a consumer (assign its partitions) and pass each record's key and value."},
     {"diagram", lua_entry<klab_diagram>, "klab.diagram(cluster, topic [, path]) --> svg | nil, err",
      "A picture of the topic as SVG: a column per broker, a row per partition, each replica's role (leader, "
      "in-sync follower, out of sync), stopped or cut-off brokers, high watermark and log end offset. With "

@@ -115,7 +115,9 @@ A consumer's position is the offset of the next record it will read. Without a g
   k:seek_to_beginning()   k:seek_to_end()   k:position({topic="t", partition=0})
 In a group (group.id), positions are saved as committed offsets, records of the internal topic
 __consumer_offsets kept by the group's coordinator. A committed offset is the next record to
-read, per group and partition; a member that gets a partition starts from it.
+read, per group and partition; a member that gets a partition starts from it. To read them as
+kafka-console-consumer --formatter OffsetsMessageFormatter does: assign a consumer the partitions of
+__consumer_offsets and print klab.format_offsets_record(r.key, r.value) for each record.
   k:commit()                 commitSync: the positions of every assigned partition, waits
   k:commit{ {topic="t", partition=0, offset=42} }        chosen offsets
   k:commit_async(function(err, offsets) end)   sends and returns; the callback runs in a later poll

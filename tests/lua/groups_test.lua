@@ -117,4 +117,29 @@ test("an error in a listener makes poll fail after the rebalance", function()
   eq(#k:assignment(), 3, "the assignment still happened")
 end)
 
+test("commits are records of __consumer_offsets, readable as Kafka's formatter prints them", function()
+  local c = cluster_with_orders(3)
+  local k = c:consumer{ ["group.id"] = "dash", ["auto.offset.reset"] = "earliest", ["enable.auto.commit"] = false }
+  assert(k:subscribe("orders"))
+  poll_all({ k }, 5, 1000)
+  assert(k:commit())
+  local reader = c:consumer{ ["auto.offset.reset"] = "earliest" }
+  assert(reader:assign(reader:partitions_for("__consumer_offsets")))
+  local lines = {}
+  for _ = 1, 3 do
+    for _, r in ipairs(assert(reader:poll(100))) do
+      local line = klab.format_offsets_record(r.key, r.value)
+      if line then lines[#lines + 1] = line end
+    end
+  end
+  local commit, metadata
+  for _, line in ipairs(lines) do
+    commit = commit or line:match("^%[dash,orders,0%]::OffsetAndMetadata%(offset=%d+, leaderEpoch=Optional%[0%], metadata=, commitTimestamp=%d+, expireTimestamp=None%)$")
+    metadata = metadata or line:match("^dash::GroupMetadata%(groupId=dash, generation=1, protocolType=Some%(consumer%)")
+  end
+  eq(commit ~= nil, true, "the commit as OffsetsMessageFormatter prints it")
+  eq(metadata ~= nil, true, "the group as GroupMetadataMessageFormatter prints it")
+  eq(klab.format_offsets_record("not a key", "x"), nil, "other records print nothing")
+end)
+
 h.finish()
