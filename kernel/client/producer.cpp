@@ -293,42 +293,45 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
     });
     return;
   }
-  // One outcome per batch; the response leaves when the last acks=all wait is over. Whichever comes
-  // first wins: the response, or request.timeout.ms after the request left (the Java client then
-  // disconnects and asks for fresh metadata).
+  // One outcome per batch; the response leaves when the last acks=all wait is over. The attempt
+  // ends request.timeout.ms after it left when nothing answers (the broker is down, the request or
+  // its answer is lost: the Java client then disconnects and asks for fresh metadata), and an
+  // acks=all wait is cut so that its REQUEST_TIMED_OUT answer lands at that same moment. Only those
+  // cases schedule the timeout, which keeps a plain send at three events.
   struct Request {
     std::vector<ProducerBatch*> batches;
     std::vector<Result<AppendInfo>> outcomes;
     std::size_t waiting = 0;
     bool over = false;
-    Scheduler::EventId timer = 0;
   };
-  auto request = std::make_shared<Request>(Request{std::move(batches), {}, 0, false, 0});
-  request->timer = cluster_.scheduler().schedule_after(request_timeout_ms_, [this, alive, leader, request] {
+  auto request = std::make_shared<Request>(Request{std::move(batches), {}, 0, false});
+  const TimeMs deadline = cluster_.now() + request_timeout_ms_;
+  auto time_out = [this, alive, leader, request, deadline] {
+    cluster_.scheduler().schedule_at(deadline, [this, alive, leader, request] {
+      if (alive.expired() || !*alive.lock() || request->over) return;
+      request->over = true;
+      --in_flight_requests_[leader];
+      metadata_.request_update();
+      wake_sender_at(cluster_.now());
+      Error timed_out{ErrorCode::REQUEST_TIMED_OUT,
+                      fmt::format("No answer from broker {} within request.timeout.ms ({} ms).", leader, request_timeout_ms_)};
+      for (ProducerBatch* batch : request->batches) finish(batch, timed_out);
+    });
+  };
+  cluster_.scheduler().schedule_after(arrives_after, [this, alive, cluster, latency, leader, request, deadline, time_out] {
     if (alive.expired() || !*alive.lock() || request->over) return;
-    request->over = true;
-    --in_flight_requests_[leader];
-    metadata_.request_update();
-    wake_sender_at(cluster_.now());
-    Error timed_out{ErrorCode::REQUEST_TIMED_OUT,
-                    fmt::format("No answer from broker {} within request.timeout.ms ({} ms).", leader, request_timeout_ms_)};
-    for (ProducerBatch* batch : request->batches) finish(batch, timed_out);
-  });
-  cluster_.scheduler().schedule_after(arrives_after, [this, alive, cluster, latency, leader, request] {
-    if (alive.expired() || !*alive.lock() || request->over) return;
-    // Nothing answers when the broker is down or the request or its response is lost: the timer fires.
-    if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return;
-    auto respond = [this, alive, cluster, latency, leader, request] {
-      if (cluster->take_dropped_response(leader)) return;
+    if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return time_out();
+    auto respond = [this, alive, cluster, latency, leader, request, time_out] {
+      if (cluster->take_dropped_response(leader)) return time_out();
       cluster->scheduler().schedule_after(latency, [this, alive, leader, request] {
         if (alive.expired() || !*alive.lock() || request->over) return;
         request->over = true;
-        cluster_.scheduler().cancel(request->timer);
         --in_flight_requests_[leader];
         wake_sender_at(cluster_.now());
         for (std::size_t i = 0; i < request->batches.size(); ++i) finish(request->batches[i], request->outcomes[i]);
       });
     };
+    const int64_t broker_wait_ms = std::max<int64_t>(0, deadline - latency - cluster->now());
     // `waiting` starts at one for this loop itself, so an acks=all wait that is satisfied at once
     // cannot send the response before every batch has been appended.
     request->waiting = 1;
@@ -344,7 +347,7 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
       if (acks_ != -1 || !request->outcomes.back().ok()) continue;
       ++request->waiting;
       const int64_t wait_for = request->outcomes.back()->last_offset + 1;
-      cluster->await_high_watermark(batch->topic, batch->partition, wait_for, request_timeout_ms_,
+      cluster->await_high_watermark(batch->topic, batch->partition, wait_for, broker_wait_ms,
                                     [request, i, respond](const Error* error) {
                                       if (error) request->outcomes[i] = *error;
                                       if (--request->waiting == 0) respond();
@@ -376,9 +379,11 @@ int64_t Producer::retry_backoff(int32_t previous_attempts) {
 
 void Producer::finish(ProducerBatch* batch, const Result<AppendInfo>& outcome) {
   const TimeMs now = cluster_.now();
+  // Kafka's InvalidMetadataException, and a timed-out request (the client disconnects then).
   if (!outcome && (outcome.error().code == ErrorCode::NOT_LEADER_OR_FOLLOWER ||
-                   outcome.error().code == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION))
-    metadata_.request_update();  // Kafka's InvalidMetadataException
+                   outcome.error().code == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION ||
+                   outcome.error().code == ErrorCode::REQUEST_TIMED_OUT))
+    metadata_.request_update();
   const int64_t backoff = outcome ? 0 : retry_backoff(batch->attempts - 1);
   if (!outcome && retriable(*batch, outcome.error()) && batch->attempts <= retries_ &&
       now + backoff - batch->created_ms < delivery_timeout_ms_) {

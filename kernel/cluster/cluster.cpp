@@ -19,6 +19,9 @@ Result<std::unique_ptr<Cluster>> Cluster::create(const ClusterOptions& options) 
   std::unique_ptr<Cluster> cluster(new Cluster(options));
   Status configured = cluster->broker_config_.set_all(options.config);
   if (!configured) return configured.error();
+  // Broker configs are fixed once the cluster exists; these are read on every append.
+  cluster->retention_check_interval_ms_ = cluster->broker_config_.get_long("log.retention.check.interval.ms");
+  cluster->log_cleaner_enabled_ = cluster->broker_config_.get_bool("log.cleaner.enable");
   return cluster;
 }
 
@@ -203,6 +206,7 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
   CreateTopicResult result;
   if (has_collision_chars(name)) result.warnings.emplace_back(collision_warning());
   Topic& created = *topic;
+  created.min_insync_replicas = topic_config_long(created, "min.insync.replicas");
   topics_.emplace(name, std::move(topic));
   for (auto& partition : created.partitions) {
     partition->in_sync_replicas = partition->replicas;
@@ -260,6 +264,7 @@ Status Cluster::alter_topic_config(const std::string& name, const ConfigEntries&
     topic->config = std::move(previous);
     return valid;
   }
+  topic->min_insync_replicas = topic_config_long(*topic, "min.insync.replicas");
   const LogConfig log_config = log_config_for(*topic);
   for (auto& partition : topic->partitions) {
     for (auto& copy : partition->copies) copy->log.set_config(log_config);
@@ -359,7 +364,7 @@ Result<AppendInfo> Cluster::append_at(BrokerId broker, Topic& topic, int32_t par
 
 Result<AppendInfo> Cluster::append_to_replica(Topic& topic, Partition& partition, Replica& leader, int32_t epoch,
                                               std::size_t isr_size, std::string_view batch, int32_t required_acks) {
-  const auto min_isr = topic_config_long(topic, "min.insync.replicas");
+  const auto min_isr = topic.min_insync_replicas;
   if (required_acks == -1 &&
       static_cast<int64_t>(isr_size) < std::min<int64_t>(min_isr, static_cast<int64_t>(partition.replicas.size())))
     return make_error(ErrorCode::NOT_ENOUGH_REPLICAS,

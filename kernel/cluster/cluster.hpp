@@ -271,6 +271,8 @@ class Cluster {
   int64_t next_producer_id_ = 0;
   std::map<BrokerId, int32_t> dropped_requests_, dropped_responses_;
   bool leader_balance_scheduled_ = false;
+  int64_t retention_check_interval_ms_ = 300000;  // log.retention.check.interval.ms
+  bool log_cleaner_enabled_ = true;               // log.cleaner.enable
   int64_t isr_shrinks_ = 0, isr_expands_ = 0, leader_elections_ = 0, unclean_elections_ = 0;
   std::vector<std::function<void(const ClusterEvent&)>> event_listeners_;
   // Last, so services go first on destruction, while the scheduler and topics they use still exist.

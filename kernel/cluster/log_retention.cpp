@@ -37,7 +37,7 @@ void Cluster::note_log_activity(Topic& topic, Partition& partition) {
   for (auto& copy : partition.copies) {
     if (!broker_alive(copy->broker)) continue;  // a stopped broker's timers start again with it
     if (auto due = next_retention_due(copy->log, now(), copy->high_watermark)) arm_retention_check(*due);
-    if (copy->log.config().compact_policy && broker_config_.get_bool("log.cleaner.enable")) {
+    if (copy->log.config().compact_policy && log_cleaner_enabled_) {
       if (auto due = next_cleaner_due(copy->log, copy->cleaner_checkpoint, copy->high_watermark, now())) arm_cleaner(*due);
     }
   }
@@ -45,7 +45,7 @@ void Cluster::note_log_activity(Topic& topic, Partition& partition) {
 }
 
 void Cluster::arm_retention_check(TimeMs due) {
-  const TimeMs at = next_tick(due, now(), broker_config_.get_long("log.retention.check.interval.ms"));
+  const TimeMs at = next_tick(due, now(), retention_check_interval_ms_);
   if (at == INT64_MAX) return;
   if (retention_check_ && retention_check_->at <= at) return;
   if (retention_check_) scheduler_.cancel(retention_check_->event);

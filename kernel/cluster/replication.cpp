@@ -205,7 +205,7 @@ void Cluster::maybe_expand_isr(Topic& topic, Partition& partition, Replica& foll
 bool Cluster::maybe_advance_high_watermark(Topic& topic, Partition& partition) {
   if (!partition.online()) return false;
   Replica& leader = partition.leader_replica();
-  const auto min_isr = std::min<int64_t>(topic_config_long(topic, "min.insync.replicas"),
+  const auto min_isr = std::min<int64_t>(topic.min_insync_replicas,
                                          static_cast<int64_t>(partition.replicas.size()));
   if (static_cast<int64_t>(partition.in_sync_replicas.size()) < min_isr) return false;
   int64_t candidate = leader.log.log_end_offset();
@@ -259,7 +259,7 @@ void Cluster::complete_pending_acks(const std::string& topic_name, int32_t parti
       outcome = Error{ErrorCode::NOT_LEADER_OR_FOLLOWER, "Leadership moved while the write waited for its replicas."};
     } else if (partition->high_watermark() >= pending.offset) {
       finished = true;
-      const auto min_isr = std::min<int64_t>(topic_config_long(*topic, "min.insync.replicas"),
+      const auto min_isr = std::min<int64_t>(topic->min_insync_replicas,
                                              static_cast<int64_t>(partition->replicas.size()));
       if (static_cast<int64_t>(partition->in_sync_replicas.size()) < min_isr)
         outcome = Error{ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND,

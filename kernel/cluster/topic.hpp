@@ -83,6 +83,9 @@ struct Topic {
   Uuid topic_id;
   ConfigSet config{topic_config_catalog()};  // only the topic's own overrides
   std::vector<std::unique_ptr<Partition>> partitions;
+  // The effective min.insync.replicas (topic override, else the broker's), kept here because every
+  // acks=all append and every high-watermark move reads it; set on creation and on alter.
+  int64_t min_insync_replicas = 1;
 
   int32_t partition_count() const { return static_cast<int32_t>(partitions.size()); }
 };
