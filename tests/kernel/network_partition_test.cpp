@@ -11,26 +11,7 @@ namespace {
 using test::num;
 using test::str;
 
-struct Outcome {
-  bool done = false;
-  TimeMs at = -1;
-  int64_t offset = -1;
-  std::optional<ErrorCode> error;
-};
-
-std::shared_ptr<Outcome> send_tracked(Cluster& cluster, Producer& producer, std::string_view value) {
-  auto outcome = std::make_shared<Outcome>();
-  Cluster* clock = &cluster;
-  REQUIRE(producer.send(ProducerRecord{.topic = "t", .partition = 0, .value = value},
-                        [outcome, clock](const RecordMetadata& metadata, const Error* error) {
-                          outcome->done = true;
-                          outcome->at = clock->now();
-                          outcome->offset = metadata.offset;
-                          if (error) outcome->error = error->code;
-                        })
-              .ok());
-  return outcome;
-}
+using test::send_tracked;
 
 // A 3-broker cluster with topic t (1 partition, replication factor 3) holding "a" on every replica.
 struct Fixture {

@@ -14,31 +14,7 @@ using namespace klab;
 using test::num;
 using test::str;
 
-namespace {
-
-struct Outcome {
-  bool done = false;
-  std::optional<ErrorCode> error;
-  int64_t offset = -1;
-  TimeMs at = -1;
-};
-
-// send() with a callback that records when and how the record completed.
-std::shared_ptr<Outcome> send_tracked(Cluster& cluster, Producer& producer, std::string_view value) {
-  auto outcome = std::make_shared<Outcome>();
-  Cluster* clock = &cluster;
-  REQUIRE(producer.send(ProducerRecord{.topic = "t", .partition = 0, .value = value},
-                        [outcome, clock](const RecordMetadata& metadata, const Error* error) {
-                          outcome->done = true;
-                          outcome->at = clock->now();
-                          outcome->offset = metadata.offset;
-                          if (error) outcome->error = error->code;
-                        })
-              .ok());
-  return outcome;
-}
-
-}  // namespace
+using test::send_tracked;
 
 TEST_CASE("acks=all completes when the followers have the batch: 4 ms on RF 3, against 2 ms for acks=1 and 0 for acks=0") {
   auto cluster = test::make_cluster();

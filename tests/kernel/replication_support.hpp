@@ -90,6 +90,29 @@ inline Result<RecordMetadata> produce(Producer& producer, const std::string& top
   return producer.send_and_wait(ProducerRecord{.topic = topic, .partition = partition, .value = value});
 }
 
+// How and when one send completed, filled in by its callback (see send_tracked).
+struct SendOutcome {
+  bool done = false;
+  std::optional<ErrorCode> error;
+  int64_t offset = -1;
+  TimeMs at = -1;
+};
+
+// send() of `value` to partition 0 of topic "t" with a callback that records the outcome.
+inline std::shared_ptr<SendOutcome> send_tracked(Cluster& cluster, Producer& producer, std::string_view value) {
+  auto outcome = std::make_shared<SendOutcome>();
+  Cluster* clock = &cluster;
+  REQUIRE(producer.send(ProducerRecord{.topic = "t", .partition = 0, .value = value},
+                        [outcome, clock](const RecordMetadata& metadata, const Error* error) {
+                          outcome->done = true;
+                          outcome->at = clock->now();
+                          outcome->offset = metadata.offset;
+                          if (error) outcome->error = error->code;
+                        })
+              .ok());
+  return outcome;
+}
+
 // A producer whose failures come back at once: no retries (and so no idempotence).
 inline std::unique_ptr<Producer> make_producer_without_retries(Cluster& cluster, std::string acks) {
   return make_producer(cluster, {{"acks", str(std::move(acks))}, {"retries", num(0)}});
