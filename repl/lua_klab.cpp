@@ -13,6 +13,7 @@
 #include "help.hpp"
 #include "lua_bindings.hpp"
 #include "lua_support.hpp"
+#include "group_diagram.hpp"
 #include "topic_diagram.hpp"
 
 namespace klab {
@@ -95,8 +96,19 @@ int klab_to_positive(lua_State* L) {
 // from a graded script: the sandbox sets the registry flag klab.no_files).
 int klab_diagram(lua_State* L) {
   Cluster& cluster = check_cluster(L, 1, "diagram");
-  std::string topic = check_string(L, 2, "diagram");
-  Result<std::string> svg = topic_diagram_svg(cluster, topic);
+  Result<std::string> svg = std::string();
+  if (lua_istable(L, 2)) {  // {group = "id"} or {topic = "name"}
+    if (raw_field(L, 2, "group") == LUA_TSTRING) {
+      svg = group_diagram_svg(cluster, lua_tostring(L, -1));
+    } else if (lua_pop(L, 1), raw_field(L, 2, "topic") == LUA_TSTRING) {
+      svg = topic_diagram_svg(cluster, lua_tostring(L, -1));
+    } else {
+      throw LuaArgError("diagram: give a topic name, {topic = \"name\"} or {group = \"id\"}");
+    }
+    lua_pop(L, 1);
+  } else {
+    svg = topic_diagram_svg(cluster, check_string(L, 2, "diagram"));
+  }
   if (!svg) return push_kafka_error(L, svg.error());
   if (!lua_isnoneornil(L, 3)) {
     std::string path = check_string(L, 3, "diagram");
@@ -204,10 +216,11 @@ const MethodDoc kKlabFunctions[] = {
      "A record of the internal topic __consumer_offsets as Kafka's OffsetsMessageFormatter or "
      "GroupMetadataMessageFormatter prints it, e.g. [dash,orders,0]::OffsetAndMetadata(offset=5, ...). Read "
      "the topic with a consumer (assign its partitions) and pass each record's key and value."},
-    {"diagram", lua_entry<klab_diagram>, "klab.diagram(cluster, topic [, path]) --> svg | nil, err",
+    {"diagram", lua_entry<klab_diagram>, "klab.diagram(cluster, topic | {group = id} [, path]) --> svg | nil, err",
      "A picture of the topic as SVG: a column per broker, a row per partition, each replica's role (leader, "
      "in-sync follower, out of sync), stopped or cut-off brokers, high watermark and log end offset. With "
-     "`path`, also written to that file. Also the global diagram(...) in the REPL."},
+     "`path`, also written to that file. With {group = id}: the group's members, the partitions each owns with "
+     "their committed offset and lag, and partitions nobody owns. Also the global diagram(...) in the REPL."},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "topic_diagram.hpp"
 
+#include "svg_text.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -9,18 +11,6 @@ namespace klab {
 namespace {
 
 constexpr int kLeft = 150, kTop = 78, kColumn = 132, kRow = 46, kCellWidth = 116, kCellHeight = 32, kRight = 170;
-
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
 
 bool contains(const std::vector<BrokerId>& ids, BrokerId id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
 
@@ -38,7 +28,7 @@ Result<std::string> topic_diagram_svg(const Cluster& cluster, const std::string&
       "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">\n"
       "<rect width=\"{0}\" height=\"{1}\" fill=\"#ffffff\"/>\n",
       width, height);
-  svg += fmt::format("<text x=\"16\" y=\"26\" font-size=\"17\" font-weight=\"bold\">topic {}</text>\n", escape(description.name));
+  svg += fmt::format("<text x=\"16\" y=\"26\" font-size=\"17\" font-weight=\"bold\">topic {}</text>\n", svg_escape(description.name));
   svg += fmt::format("<text x=\"16\" y=\"46\" fill=\"#555\">{} partition(s), replication factor {}, t = {} ms</text>\n",
                      description.partitions.size(), description.replication_factor, cluster.now());
   for (std::size_t b = 0; b < brokers.size(); ++b) {
