@@ -33,6 +33,11 @@ Cluster::Cluster(const ClusterOptions& options)
     brokers_.push_back(Broker{id, true});
   }
   choose_controller();
+  // The controller's gauges and counters; kernel/metrics grows the rest of the broker metrics.
+  metrics_registry_.add_source([this](TimeMs, std::vector<MetricSample>& out) {
+    for (const auto& [name, value] : metrics())
+      out.push_back(MetricSample{"kafka.controller", name, {}, static_cast<double>(value)});
+  });
 }
 
 int64_t Cluster::topic_config_long(const Topic& topic, std::string_view name) const {

@@ -19,6 +19,7 @@
 #include "base/scheduler.hpp"
 #include "cluster/cluster_event.hpp"
 #include "cluster/topic.hpp"
+#include "metrics/metrics_registry.hpp"
 
 namespace klab {
 
@@ -112,6 +113,9 @@ class Cluster {
   const std::vector<ClusterEvent>& events() const { return events_; }
   // Kafka's metric names with their values now (counters count since the start).
   std::vector<std::pair<std::string, int64_t>> metrics() const;
+  // Every metric of this simulation (brokers, controller, clients) as Kafka groups and tags them.
+  MetricsRegistry& metrics_registry() { return metrics_registry_; }
+  const MetricsRegistry& metrics_registry() const { return metrics_registry_; }
   int64_t latency_ms(BrokerId from, BrokerId to) const;
   // InitProducerId: a new producer id for an idempotent producer.
   int64_t allocate_producer_id() { return next_producer_id_++; }
@@ -265,6 +269,7 @@ class Cluster {
   BrokerId controller_ = -1;
   std::map<std::pair<BrokerId, BrokerId>, int64_t> link_latency_ms_;
   std::vector<ClusterEvent> events_;
+  MetricsRegistry metrics_registry_;
   std::map<uint64_t, PendingAck> pending_acks_;
   uint64_t next_pending_ack_id_ = 0;
   std::optional<TimeMs> isr_check_at_;
