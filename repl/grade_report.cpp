@@ -36,6 +36,14 @@ std::string run_summary(const VariantRun& run) {
   return text;
 }
 
+// The text report is staff's view too: it says which checks Gradescope keeps from students for now.
+std::string visibility_note(const std::string& visibility) {
+  if (visibility == "hidden") return " (hidden from students)";
+  if (visibility == "after_due_date") return " (shown to students after the due date)";
+  if (visibility == "after_published") return " (shown to students once grades are published)";
+  return "";
+}
+
 json check_json(const CheckResult& check) {
   return json{{"id", check.id},         {"title", check.title},       {"points", check.points},
               {"passed", check.passed}, {"feedback", check.feedback}, {"visibility", check.visibility}};
@@ -133,8 +141,9 @@ std::string render_text(const GradeReport& report) {
     if (!summary.empty()) text += fmt::format("variant {} (seed {}): {}", run.index, run.seed, summary);
   }
   for (const CheckResult& check : report.checks)
-    text += fmt::format("{}  [{}/{}] {}{}\n", check.passed ? "PASS" : "FAIL", check.passed ? check.points : 0,
-                        check.points, check.title, check.passed ? "" : " — " + check.feedback);
+    text += fmt::format("{}  [{}/{}] {}{}{}\n", check.passed ? "PASS" : "FAIL", check.passed ? check.points : 0,
+                        check.points, check.title, visibility_note(check.visibility),
+                        check.passed ? "" : " — " + check.feedback);
   text += fmt::format("Score: {}/{}\n", report.score, report.max_score);
   return printable_utf8(text);
 }

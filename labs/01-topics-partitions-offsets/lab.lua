@@ -192,6 +192,7 @@ records you read and report the count:
       id = "describe",
       title = "Describe the topic: who leads partition 0?",
       points = 1,
+      visibility = "after_due_date",
       text = [[
 kafka-topics --describe --topic first_topic prints one line per partition: its Leader (the
 broker that takes reads and writes), Replicas (the brokers holding a copy) and Isr (the replicas

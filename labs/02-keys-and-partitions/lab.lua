@@ -202,6 +202,7 @@ partitions or consumers does not help, because one key never splits.]],
       id = "questions",
       title = "When to use a key, and the risk",
       points = 1,
+      visibility = "after_due_date",
       text = [[
 When should you give records a key?
   a) always: keyed records are sent faster

@@ -283,6 +283,7 @@ delivery.timeout.ms (2 minutes of simulated time) first. Report the error's name
       id = "safe-producer",
       title = "Which settings make a safe producer?",
       points = 1,
+      visibility = "after_due_date",
       text = [[
 Which settings make a "safe producer" (no acknowledged write lost to one broker failure)?
   a) acks=1 and retries=0: fast, and the leader's disk keeps the data

@@ -261,6 +261,7 @@ How did the leader keep the order, with 5 requests allowed in flight?
       id = "config-rules",
       title = "Kafka's rules: explicit idempotence needs acks=all",
       points = 1,
+      visibility = "after_due_date",
       text = [[
 Idempotence needs acks=all, retries > 0 and max.in.flight.requests.per.connection <= 5. Ask
 for it explicitly with acks=1, and read the error:

@@ -288,6 +288,7 @@ positions, i.e. everything earlier polls returned, processed or not.
       id = "choose",
       title = "Which guarantee, and how",
       points = 2,
+      visibility = "after_due_date",
       text = [[
   lab.answer("sensor_average", "?")     -- an average of sensor readings: a reading lost now and then
                                          -- does not matter, one counted twice skews the average

@@ -295,6 +295,7 @@ Compare with step 3, then answer: what does a new group do differently?
       id = "why-inactive",
       title = "Why the group must be inactive",
       points = 1,
+      visibility = "after_due_date",
       text = [[
 Why does Kafka refuse to reset the offsets of a group with active members?
   a) __consumer_offsets is read-only while a group has members

@@ -70,6 +70,7 @@ With auto.offset.reset = "earliest" it would jump to the log start instead:
       id = "disk",
       title = "The trade-off of longer retention",
       points = 1,
+      visibility = "after_due_date",
       text = [[
 Longer retention lets slow consumers (and replays) catch up, at the cost of disk: a partition
 keeps about (write rate x retention.ms) bytes, bounded by retention.bytes. Which grows the disk

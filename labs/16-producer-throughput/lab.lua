@@ -98,6 +98,7 @@ for real, so it varies between machines).]],
       id = "costs",
       title = "What compression and batching cost",
       points = 2,
+      visibility = "after_due_date",
       text = [[
 Which are real downsides? Answer with the letters, e.g. "ac".
   a) the producer spends CPU compressing and consumers spend CPU decompressing

@@ -83,6 +83,8 @@ TEST_CASE("a check earns its points only when it passes in every variant") {
   CHECK(!report.checks[1].passed);
   CHECK(report.checks[1].feedback == "wrong (variant 1, seed 43)");
   CHECK(render_gradescope(report).find("\"visibility\": \"hidden\"") != std::string::npos);
+  CHECK(render_text(report).find("FAIL  [0/3] B (hidden from students) — wrong") != std::string::npos);
+  CHECK(render_text(report).find("PASS  [2/2] A\n") != std::string::npos);
 }
 
 TEST_CASE("reports stay valid XML and JSON whatever a script printed") {
