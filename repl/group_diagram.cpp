@@ -16,7 +16,7 @@ using group::TopicPartition;
 constexpr int kColumn = 170, kLeft = 16, kTop = 84, kBox = 40, kBoxWidth = 154;
 
 std::string short_member(const group::GroupMemberRow& member) {
-  // consumer-1-2a3b4c5d-... -> consumer-1 (2a3b4c5d): the id is long; its first part tells members apart.
+  // consumer-site-1-2a3b4c5d-... -> consumer-site-1 (2a3b4c5d): the id is long; its first part tells members apart.
   std::string id = member.consumer_id;
   const std::size_t at = id.size() > member.client_id.size() + 1 ? member.client_id.size() + 1 : 0;
   return fmt::format("{} ({})", member.client_id, id.substr(at, 8));

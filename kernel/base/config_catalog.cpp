@@ -320,7 +320,9 @@ ConfigCatalog make_consumer_catalog() {
       {"max.poll.records", ConfigType::Int, int64_t{500}, 1, {}, {},
        "The most records one poll() returns."},
       {"client.id", ConfigType::String, string(""), {}, {}, {},
-       "A name for this client, shown in logs and in kafka-consumer-groups output. Default: consumer-N."},
+       "A name for this client, shown in logs and in kafka-consumer-groups output. Default: "
+       "consumer-<group.id>-<group.instance.id> for a static member, else consumer-<group.id>-N with N "
+       "counting every consumer (consumer-null-N without a group), as the Java client names it."},
       {"group.id", ConfigType::String, std::monostate{}, {}, {}, {},
        "The consumer group this consumer belongs to. Needed for subscribe() and for committing offsets; "
        "consumers with the same group.id share the partitions of the topics they subscribe to, and the "

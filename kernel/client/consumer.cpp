@@ -50,10 +50,24 @@ Result<std::unique_ptr<Consumer>> Consumer::create(Cluster& cluster, const Confi
   return consumer;
 }
 
+namespace {
+
+// Kafka's ConsumerConfig: without client.id a consumer is consumer-<group.id>-<group.instance.id>,
+// or consumer-<group.id>-<n> from one sequence shared by every consumer ("consumer-null-1" when
+// there is no group, as the Java client prints it).
+std::string default_client_id(Cluster& cluster, const ConfigSet& config) {
+  if (!config.get_string("client.id").empty()) return config.get_string("client.id");
+  const std::string group = config.is_set("group.id") ? config.get_string("group.id") : "null";
+  if (config.is_set("group.instance.id")) return "consumer-" + group + "-" + config.get_string("group.instance.id");
+  return cluster.next_client_id("consumer-" + group, "consumer");
+}
+
+}  // namespace
+
 Consumer::Consumer(Cluster& cluster, ConfigSet config, RebalanceListener listener)
     : cluster_(cluster),
       config_(std::move(config)),
-      client_id_(config_.get_string("client.id").empty() ? cluster.next_client_id("consumer") : config_.get_string("client.id")),
+      client_id_(default_client_id(cluster, config_)),
       max_poll_records_(config_.get_long("max.poll.records")),
       listener_(std::move(listener)) {
   if (config_.is_set("group.id")) group_id_ = config_.get_string("group.id");

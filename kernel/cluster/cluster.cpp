@@ -407,9 +407,9 @@ std::size_t Cluster::memory_bytes() const {
   return total;
 }
 
-std::string Cluster::next_client_id(std::string_view kind) {
-  int& counter = client_counters_[std::string(kind)];
-  return fmt::format("{}-{}", kind, ++counter);
+std::string Cluster::next_client_id(std::string_view prefix, std::string_view sequence) {
+  int& counter = client_counters_[std::string(sequence.empty() ? prefix : sequence)];
+  return fmt::format("{}-{}", prefix, ++counter);
 }
 
 }  // namespace klab

@@ -171,8 +171,9 @@ class Cluster {
   const Replica* find_replica(const std::string& topic, int32_t partition, BrokerId broker) const;
 
   std::size_t memory_bytes() const;
-  // A new client name when client.id is not set: producer-1, consumer-1, ...
-  std::string next_client_id(std::string_view kind);
+  // A new client name when client.id is not set: `prefix`-n, numbered by the sequence named
+  // `sequence` (default: the prefix's own), e.g. producer-1, consumer-orders-2.
+  std::string next_client_id(std::string_view prefix, std::string_view sequence = {});
 
   // Hooks for broker-side services built in layers above this one (the group coordinator in
   // kernel/group): they add their own events to the timeline (stamped now), hear every event as it

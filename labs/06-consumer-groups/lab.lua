@@ -8,7 +8,7 @@ local TOPIC, GROUP, SECOND = "demo_java", "my-java-application", "my-second-appl
 local PARTITIONS = 3
 
 -- Every generation of `group` whose assignment the coordinator stored, in order:
--- { { generation = n, time = ms, members = { { id = "consumer-1-...", partitions = { "demo_java-0", ... } } } } }
+-- { { generation = n, time = ms, members = { { id = "consumer-demo_java-1-...", partitions = { "demo_java-0", ... } } } } }
 local function generations(ctx, group)
   local result = {}
   local prefix = "group " .. group .. ": generation "

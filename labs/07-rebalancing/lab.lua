@@ -8,7 +8,7 @@
 local TOPIC = "clicks"
 local EAGER, COOP, STATIC, DYNAMIC = "eager", "coop", "static", "dynamic"
 
--- The group a consumer event belongs to: "consumer consumer-3 (group eager): member ... : [clicks-0]".
+-- The group a consumer event belongs to: "consumer consumer-eager-3 (group eager): member ... : [clicks-0]".
 local function consumer_event(event)
   local client, group, rest = event.description:match("^consumer (%S+) %(group ([^)]*)%): (.*)$")
   return client, group, rest

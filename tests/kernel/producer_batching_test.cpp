@@ -259,12 +259,18 @@ TEST_CASE("sending to a missing topic creates it, or fails when auto-creation is
   CHECK(open->topic_names() == std::vector<std::string>{"missing"});
 }
 
-TEST_CASE("clients without client.id are numbered per kind") {
+TEST_CASE("clients without client.id are named as the Java clients name them") {
   auto cluster = test::make_cluster();
   CHECK(test::make_producer(*cluster)->client_id() == "producer-1");
   CHECK(test::make_producer(*cluster)->client_id() == "producer-2");
   CHECK(test::make_producer(*cluster, {{"client.id", str("gps")}})->client_id() == "gps");
-  CHECK(test::make_consumer(*cluster)->client_id() == "consumer-1");
+  // Consumers: consumer-<group.id>-<n>, n from one sequence over every group.
+  CHECK(test::make_consumer(*cluster)->client_id() == "consumer-null-1");
+  CHECK(test::make_consumer(*cluster, {{"group.id", str("dash")}})->client_id() == "consumer-dash-2");
+  CHECK(test::make_consumer(*cluster, {{"group.id", str("billing")}})->client_id() == "consumer-billing-3");
+  CHECK(test::make_consumer(*cluster, {{"group.id", str("dash")}, {"group.instance.id", str("pod-a")}})->client_id() ==
+        "consumer-dash-pod-a");
+  CHECK(test::make_consumer(*cluster, {{"group.id", str("dash")}})->client_id() == "consumer-dash-4");
 }
 
 TEST_CASE("records buffered for a topic that is deleted still complete, with an error") {
