@@ -236,6 +236,8 @@ int cluster_events(lua_State* L) {
     if (event.partition >= 0) lua_pushinteger(L, event.partition), lua_setfield(L, -2, "partition");
     if (event.broker >= 0) lua_pushinteger(L, event.broker), lua_setfield(L, -2, "broker");
     lua_pushstring(L, event.description.c_str()), lua_setfield(L, -2, "description");
+    if (!event.group.empty()) lua_pushstring(L, event.group.c_str()), lua_setfield(L, -2, "group");
+    if (!event.client_id.empty()) lua_pushstring(L, event.client_id.c_str()), lua_setfield(L, -2, "client_id");
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
   }
   luaL_setmetatable(L, "klab.ClusterEvents");
@@ -353,9 +355,10 @@ const MethodDoc kClusterMethods[] = {
      "`broker` handles the next produce request (the records are written) but its answer is lost: the "
      "producer times out and retries. Without idempotence the retry writes the records a second time; with "
      "it, the leader recognises the sequence numbers and answers with the original offsets."},
-    {"events", lua_entry<cluster_events>, "c:events() --> { {time, kind, topic, partition, broker, description}, ... }",
+    {"events", lua_entry<cluster_events>, "c:events() --> { {time, kind, topic, partition, broker, description, group, client_id}, ... }",
      "The cluster's timeline: broker stops and starts, controller changes, leader elections, ISR shrinks and "
-     "expansions, truncations, with their simulated time."},
+     "expansions, truncations, rebalances and consumer callbacks, with their simulated time; group and "
+     "client_id name the consumer group and the consumer an event is about."},
     {"metrics", lua_entry<cluster_metrics>, "c:metrics() --> { UnderReplicatedPartitions = n, ... }",
      "Kafka's broker metrics by their JMX names: UnderReplicatedPartitions, OfflinePartitionsCount, "
      "ActiveControllerCount, IsrShrinksPerSec, IsrExpandsPerSec, LeaderElectionRateAndTimeMs, "

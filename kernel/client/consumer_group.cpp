@@ -57,7 +57,8 @@ bool Consumer::cooperative() const {
 
 void Consumer::record_event(std::string kind, std::string description) {
   cluster_.record_service_event(std::move(kind), "", -1, coordinator_.value_or(-1),
-                                fmt::format("consumer {} (group {}): {}", client_id_, group_id_.value_or(""), description));
+                                fmt::format("consumer {} (group {}): {}", client_id_, group_id_.value_or(""), description),
+                                group_id_.value_or(""), client_id_);
 }
 
 void Consumer::wake_at(TimeMs when) {

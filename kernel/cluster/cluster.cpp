@@ -53,7 +53,7 @@ bool Cluster::topic_config_bool(const Topic& topic, std::string_view name) const
 void Cluster::record_event(std::string kind, const Topic* topic, int32_t partition, BrokerId broker,
                            std::string description) {
   events_.push_back(ClusterEvent{now(), std::move(kind), topic ? topic->name : std::string(), partition, broker,
-                                 std::move(description)});
+                                 std::move(description), {}, {}});
   notify_event_listeners();
 }
 
@@ -64,8 +64,9 @@ void Cluster::notify_event_listeners() {
 }
 
 void Cluster::record_service_event(std::string kind, std::string topic, int32_t partition, BrokerId broker,
-                                   std::string description) {
-  events_.push_back(ClusterEvent{now(), std::move(kind), std::move(topic), partition, broker, std::move(description)});
+                                   std::string description, std::string group, std::string client_id) {
+  events_.push_back(ClusterEvent{now(), std::move(kind), std::move(topic), partition, broker, std::move(description),
+                                 std::move(group), std::move(client_id)});
   notify_event_listeners();
 }
 

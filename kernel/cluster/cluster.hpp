@@ -180,7 +180,7 @@ class Cluster {
   // is recorded (a listener must not change the cluster from inside the call: schedule instead),
   // and are owned by the cluster so every client of this cluster finds the same one.
   void record_service_event(std::string kind, std::string topic, int32_t partition, BrokerId broker,
-                            std::string description);
+                            std::string description, std::string group = {}, std::string client_id = {});
   void add_event_listener(std::function<void(const ClusterEvent&)> listener);
   struct Service {
     virtual ~Service() = default;

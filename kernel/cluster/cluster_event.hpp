@@ -17,6 +17,8 @@ struct ClusterEvent {
   int32_t partition = -1;
   BrokerId broker = -1;     // the broker the event is about (new leader, stopped broker, ...)
   std::string description;  // one readable line
+  std::string group;        // consumer-group events: the group.id
+  std::string client_id;    // events a consumer records: its client.id
 };
 
 }  // namespace klab

@@ -88,7 +88,7 @@ void GroupCoordinator::event(const ClassicGroup& group, std::string kind, std::s
   auto it = partitions_.find(partition);
   cluster_.record_service_event(std::move(kind), std::string(kOffsetsTopic), partition,
                                 it == partitions_.end() ? -1 : it->second.leader,
-                                fmt::format("group {}: {}", group.id(), description));
+                                fmt::format("group {}: {}", group.id(), description), group.id());
 }
 
 void GroupCoordinator::find_coordinator(const std::string& group_id, std::function<void(Result<BrokerId>)> done) {

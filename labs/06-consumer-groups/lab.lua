@@ -11,10 +11,9 @@ local PARTITIONS = 3
 -- { { generation = n, time = ms, members = { { id = "consumer-demo_java-1-...", partitions = { "demo_java-0", ... } } } } }
 local function generations(ctx, group)
   local result = {}
-  local prefix = "group " .. group .. ": generation "
   for _, event in ipairs(ctx.cluster:events()) do
-    if event.kind == "AssignmentStored" and event.description:sub(1, #prefix) == prefix then
-      local generation, text = event.description:sub(#prefix + 1):match("^(%d+) assignment: (.*)$")
+    if event.kind == "AssignmentStored" and event.group == group then
+      local generation, text = event.description:match(": generation (%d+) assignment: (.*)$")
       local entry = { generation = tonumber(generation), time = event.time, members = {} }
       for part in (text .. "; "):gmatch("(.-); ") do
         local id, list = part:match("^(%S+) %[(.*)%]$")

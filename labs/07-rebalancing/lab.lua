@@ -8,14 +8,15 @@
 local TOPIC = "clicks"
 local EAGER, COOP, STATIC, DYNAMIC = "eager", "coop", "static", "dynamic"
 
--- The group a consumer event belongs to: "consumer consumer-eager-3 (group eager): member ... : [clicks-0]".
+-- A consumer's event: its client id, its group, and what follows "consumer X (group G): " in the
+-- description ("member ... : [clicks-0]").
 local function consumer_event(event)
-  local client, group, rest = event.description:match("^consumer (%S+) %(group ([^)]*)%): (.*)$")
-  return client, group, rest
+  if not event.client_id then return nil end
+  return event.client_id, event.group, event.description:match("^consumer %S+ %(group [^)]*%): (.*)$")
 end
 
 local function coordinator_group(event)
-  return event.description:match("^group ([^:]+): ")
+  return not event.client_id and event.group or nil
 end
 
 -- Partition numbers of TOPIC in a "[clicks-0, clicks-3]" list.
