@@ -12,6 +12,7 @@
 
 #include "group/group_admin.hpp"
 #include "group_support.hpp"
+#include "inspect/inspect_schema.hpp"
 #include "inspect/inspector.hpp"
 
 using namespace klab;
@@ -330,4 +331,11 @@ TEST_CASE("the inspector refuses a path it cannot write and a file that is not a
     CHECK(rows(**reader, "SELECT MIN(time_ms) FROM samples") == std::vector<std::string>{"5000"});
     std::filesystem::remove(path);
   }
+}
+
+TEST_CASE("docs/INSPECTOR.md shows the schema inspect.schema() prints") {
+  std::ifstream in(std::string(KLAB_SOURCE_DIR) + "/docs/INSPECTOR.md");
+  REQUIRE(in.good());
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(doc.find(std::string(inspect::schema_sql())) != std::string::npos);
 }
