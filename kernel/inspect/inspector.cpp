@@ -64,7 +64,13 @@ Inspector* Inspector::find(const Cluster& cluster) {
 
 Inspector::Inspector(Cluster& cluster) : cluster_(cluster) {}
 
-Inspector::~Inspector() { stop(); }
+Inspector::~Inspector() {
+  // The cluster is being destroyed and other services (the group coordinator) may already be gone:
+  // write only the events (the cluster's own member), take no sample.
+  if (!listener_) return;
+  if (!failure_) (void)transaction([this] { return write_new_events(); });
+  cluster_.scheduler().remove_clock_listener(*listener_);
+}
 
 Status Inspector::begin(const std::string& path, const InspectorOptions& options) {
   Result<std::unique_ptr<InspectDatabase>> created = InspectDatabase::create(path);

@@ -220,7 +220,8 @@ Misuse (wrong argument types, unknown client config keys) raises a Lua error ins
 configs = [[
 Config keys are Kafka's own names, given as strings: p = cluster:producer{ ["linger.ms"] = 5 }.
 Lists: help("broker configs"), help("topic configs"), help("producer configs"),
-help("consumer configs"). One key: help("acks"). Unknown keys are refused with a suggestion.
+help("consumer configs"), and klab's own help("inspector configs"). One key: help("acks").
+Unknown keys are refused with a suggestion.
 ]],
 
 replication = [[
