@@ -1,6 +1,7 @@
 // The inspector's cost: one million records produced with acks=all to a replicated topic and read
-// by a consumer group, with the inspector off, then recording into a file sampled every simulated
-// second. The bar: at most 10% slower with the inspector on.
+// by a consumer group at 1024 records per simulated second (about 1000 simulated seconds), with the
+// inspector off, then recording into a file sampled every simulated second (about 1000 samples of
+// 56 partitions, 168 replicas, the group and the metrics). The bar: at most 10% slower.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -14,7 +15,7 @@ namespace {
 
 using namespace klab;
 
-void BM_ReplicatedGroupWorkload(benchmark::State& state, bool inspect_on) {
+void BM_ReplicatedGroupWorkload(benchmark::State& state, bool inspect_on, bool in_memory) {
   const int64_t count = klab_bench::records_per_iteration();
   const std::string value(100, 'v');
   const std::string path = (std::filesystem::temp_directory_path() / "klab-inspector-bench.sqlite").string();
@@ -25,7 +26,7 @@ void BM_ReplicatedGroupWorkload(benchmark::State& state, bool inspect_on) {
     auto cluster = std::move(Cluster::create(ClusterOptions{}).value());
     (void)cluster->create_topic("bench", TopicSpec{6, 3, {{"min.insync.replicas", int64_t{2}}}});
     inspect::Inspector* inspector = nullptr;
-    if (inspect_on) inspector = inspect::Inspector::start(*cluster, path, {1000}).value();
+    if (inspect_on) inspector = inspect::Inspector::start(*cluster, in_memory ? ":memory:" : path, {1000}).value();
     state.ResumeTiming();
     auto producer = std::move(Producer::create(*cluster, {{"acks", std::string("all")}, {"linger.ms", int64_t{5}}}).value());
     auto consumer = std::move(
@@ -35,9 +36,10 @@ void BM_ReplicatedGroupWorkload(benchmark::State& state, bool inspect_on) {
     int64_t read = 0;
     for (int64_t i = 0; i < count; ++i) {
       (void)producer->send(ProducerRecord{"bench", std::nullopt, std::nullopt, value, {}, std::nullopt});
-      if ((i & 0x3fff) == 0x3fff) {
+      if ((i & 0x3ff) == 0x3ff) {  // 1024 records a simulated second: ~1000 s, ~1000 samples
         producer->flush();
-        while (read <= i - 0x3fff) read += static_cast<int64_t>(consumer->poll(100, records).value());
+        while (read <= i - 0x3ff) read += static_cast<int64_t>(consumer->poll(100, records).value());
+        cluster->advance(1000);
       }
     }
     producer->flush();
@@ -46,12 +48,13 @@ void BM_ReplicatedGroupWorkload(benchmark::State& state, bool inspect_on) {
     simulated_ms = cluster->now();
     if (inspector) samples = inspector->samples_written();
   }
-  std::filesystem::remove(path);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   state.SetItemsProcessed(state.iterations() * count);
   state.counters["simulated_ms"] = static_cast<double>(simulated_ms);
   state.counters["samples"] = static_cast<double>(samples);
 }
-BENCHMARK_CAPTURE(BM_ReplicatedGroupWorkload, inspector_off, false)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
-BENCHMARK_CAPTURE(BM_ReplicatedGroupWorkload, inspector_on_1s, true)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK_CAPTURE(BM_ReplicatedGroupWorkload, inspector_off, false, false)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK_CAPTURE(BM_ReplicatedGroupWorkload, inspector_file_1s, true, false)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK_CAPTURE(BM_ReplicatedGroupWorkload, inspector_memory_1s, true, true)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 }  // namespace
