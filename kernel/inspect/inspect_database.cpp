@@ -86,6 +86,8 @@ constexpr int kStepsPerProgressCall = 1000;
 
 }  // namespace
 
+int64_t sqlite_memory_bytes() { return sqlite3_memory_used(); }
+
 Result<std::unique_ptr<InspectDatabase>> InspectDatabase::create(const std::string& path) {
   std::error_code ignored;
   const bool file = path != ":memory:";

@@ -29,6 +29,10 @@ struct QueryLimits {
   std::size_t max_rows = 0;  // rows before the query is refused; 0: no limit
 };
 
+// Bytes SQLite holds for every inspector database of this process (the sandbox counts them against a
+// graded script's memory limit, since an in-memory recording grows with the simulation).
+int64_t sqlite_memory_bytes();
+
 class InspectDatabase {
  public:
   // A database to record into: `path` created (or cleared when it holds a klab database);
