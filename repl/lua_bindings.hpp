@@ -39,6 +39,8 @@ int cluster_run_retention(lua_State* L);
 int cluster_run_cleaner(lua_State* L);
 int cluster_dump_log(lua_State* L);
 int cluster_delete_records(lua_State* L);
+// The global `inspect` table and the klab.Inspector type (lua_inspect.cpp).
+void register_inspect(lua_State* L);
 
 }  // namespace klab
 
@@ -47,4 +49,5 @@ struct TypeDoc;
 extern const TypeDoc kClusterTypeDoc;
 extern const TypeDoc kProducerTypeDoc;
 extern const TypeDoc kConsumerTypeDoc;
+extern const TypeDoc kInspectorTypeDoc;
 }  // namespace klab

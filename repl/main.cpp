@@ -1,6 +1,6 @@
 // klab: the command line. No arguments: the REPL on a ready cluster (or, when standard input is
 // not a terminal, the same loop without prompts, for transcripts). Subcommands: run, lab, grade,
-// grade-class, diagram.
+// grade-class, diagram, inspect.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +13,7 @@
 #include "grade_class.hpp"
 #include "grader.hpp"
 #include "help.hpp"
+#include "inspect_command.hpp"
 #include "base/config.hpp"
 #include "session.hpp"
 
@@ -163,7 +164,21 @@ int main(int argc, char** argv) {
   grade_class->add_option("--grade-flags", class_options.extra_flags,
                           "more klab grade flags for every submission, e.g. \"--wall-seconds 5\"");
 
+  auto* inspect = app.add_subcommand("inspect", "query an inspector recording: FILE.sqlite [\"SELECT ...\"] (no statement: an SQL prompt)");
+  std::string inspect_file, inspect_sql;
+  bool inspect_csv = false, inspect_json = false;
+  inspect->add_option("file", inspect_file, "the recording (inspect.open(cluster, \"FILE.sqlite\") writes one)")->required();
+  inspect->add_option("sql", inspect_sql, "one read-only statement to run");
+  auto* csv_flag = inspect->add_flag("--csv", inspect_csv, "print rows as CSV");
+  inspect->add_flag("--json", inspect_json, "print rows as a JSON array of objects")->excludes(csv_flag);
+
   CLI11_PARSE(app, argc, argv);
+
+  if (inspect->parsed())
+    return klab::inspect_command(inspect_file, inspect_sql,
+                                 inspect_csv    ? klab::ResultFormat::Csv
+                                 : inspect_json ? klab::ResultFormat::Json
+                                                : klab::ResultFormat::Table);
 
   if (grade_class->parsed()) return klab::grade_class(class_options);
   if (diagram->parsed()) return diagram_command(options, diagram_script, diagram_out);

@@ -22,7 +22,7 @@
 namespace klab {
 
 enum class ConfigType { Boolean, Int, Long, Double, String, List };
-enum class ConfigScope { Broker, Topic, Producer, Consumer };
+enum class ConfigScope { Broker, Topic, Producer, Consumer, Inspector };
 
 std::string_view config_type_name(ConfigType type);
 std::string_view config_scope_name(ConfigScope scope);
@@ -65,6 +65,8 @@ const ConfigCatalog& broker_config_catalog();
 const ConfigCatalog& topic_config_catalog();
 const ConfigCatalog& producer_config_catalog();
 const ConfigCatalog& consumer_config_catalog();
+// klab's own settings of the SQLite inspector (not Kafka configs): inspect.sample.ms.
+const ConfigCatalog& inspector_config_catalog();
 // Every catalog, for help() and completion.
 std::span<const ConfigCatalog* const> all_config_catalogs();
 

@@ -373,6 +373,16 @@ ConfigCatalog make_consumer_catalog() {
   });
 }
 
+ConfigCatalog make_inspector_catalog() {
+  return ConfigCatalog(ConfigScope::Inspector, {
+      {"inspect.sample.ms", ConfigType::Long, int64_t{1000}, 1, {}, {},
+       "klab's inspector (not a Kafka config): how often, in simulated milliseconds, the inspector "
+       "samples topics, partitions, replicas, group offsets and lag, and metrics into its database. A "
+       "sample is taken each time the simulated clock passes a multiple of this value (and on demand with "
+       "inspect.sample()); a quiet stretch with nothing happening is recorded at its first and last multiple."},
+  });
+}
+
 }  // namespace
 
 const ConfigCatalog& broker_config_catalog() {
@@ -391,10 +401,15 @@ const ConfigCatalog& consumer_config_catalog() {
   static const ConfigCatalog catalog = make_consumer_catalog();
   return catalog;
 }
+const ConfigCatalog& inspector_config_catalog() {
+  static const ConfigCatalog catalog = make_inspector_catalog();
+  return catalog;
+}
 
 std::span<const ConfigCatalog* const> all_config_catalogs() {
-  static const std::array<const ConfigCatalog*, 4> catalogs = {
-      &broker_config_catalog(), &topic_config_catalog(), &producer_config_catalog(), &consumer_config_catalog()};
+  static const std::array<const ConfigCatalog*, 5> catalogs = {&broker_config_catalog(), &topic_config_catalog(),
+                                                                &producer_config_catalog(), &consumer_config_catalog(),
+                                                                &inspector_config_catalog()};
   return catalogs;
 }
 

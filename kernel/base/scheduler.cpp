@@ -21,6 +21,22 @@ bool Scheduler::cancel(EventId id) {
   return true;
 }
 
+Scheduler::ListenerId Scheduler::add_clock_listener(ClockListener listener) {
+  const ListenerId id = next_listener_id_++;
+  clock_listeners_.emplace(id, std::move(listener));
+  return id;
+}
+
+void Scheduler::remove_clock_listener(ListenerId id) { clock_listeners_.erase(id); }
+
+void Scheduler::move_clock_to(TimeMs when) {
+  if (when <= now_ms_) return;
+  const TimeMs from = now_ms_;
+  for (auto it = clock_listeners_.begin(); it != clock_listeners_.end(); it = clock_listeners_.upper_bound(it->first))
+    it->second(from, when);
+  now_ms_ = when;
+}
+
 std::optional<TimeMs> Scheduler::next_event_time() const {
   if (events_.empty()) return std::nullopt;
   return events_.begin()->first.first;
@@ -34,20 +50,20 @@ bool Scheduler::run_next() {
   events_.erase(it);
   keys_by_id_.erase(key.second);
   assert(key.first >= now_ms_);
-  now_ms_ = key.first;
+  move_clock_to(key.first);
   action();
   return true;
 }
 
 void Scheduler::run_until(TimeMs when) {
   while (!events_.empty() && events_.begin()->first.first <= when) run_next();
-  if (when > now_ms_) now_ms_ = when;
+  move_clock_to(when);
 }
 
 bool Scheduler::run_until(TimeMs deadline, const std::function<bool()>& done) {
   while (!done()) {
     if (events_.empty() || events_.begin()->first.first > deadline) {
-      if (deadline > now_ms_) now_ms_ = deadline;
+      move_clock_to(deadline);
       return done();
     }
     run_next();

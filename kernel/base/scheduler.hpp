@@ -6,6 +6,8 @@
 // Invariants:
 //  1. now() never goes backwards.
 //  2. An event runs at exactly its time, after every event scheduled before it for that time.
+//  3. Clock listeners hear every forward move of the clock, after every event due at the old time
+//     has run; they only observe (the inspector samples there), so a run is the same with or without them.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -28,6 +30,13 @@ class Scheduler {
   }
   bool cancel(EventId id);
 
+  // Called as the clock is about to move forward from `from` to `to` (no event lies in between).
+  // A listener reads state; it must not schedule, cancel or run events, nor add or remove listeners.
+  using ClockListener = std::function<void(TimeMs from, TimeMs to)>;
+  using ListenerId = uint64_t;
+  ListenerId add_clock_listener(ClockListener listener);
+  void remove_clock_listener(ListenerId id);
+
   std::optional<TimeMs> next_event_time() const;
   std::size_t pending_events() const { return events_.size(); }
   // Moves the clock to the earliest event and runs it; false when nothing is scheduled.
@@ -40,10 +49,13 @@ class Scheduler {
 
  private:
   using Key = std::pair<TimeMs, uint64_t>;
+  void move_clock_to(TimeMs when);
   TimeMs now_ms_ = 0;
   uint64_t next_sequence_ = 0;
   std::map<Key, std::function<void()>> events_;
   std::map<EventId, Key> keys_by_id_;
+  std::map<ListenerId, ClockListener> clock_listeners_;
+  ListenerId next_listener_id_ = 1;
 };
 
 }  // namespace klab

@@ -18,6 +18,10 @@ GroupCoordinator& GroupCoordinator::of(Cluster& cluster) {
   return static_cast<GroupCoordinator&>(cluster.add_service(std::string(kServiceName), std::move(created)));
 }
 
+const GroupCoordinator* GroupCoordinator::find(const Cluster& cluster) {
+  return static_cast<const GroupCoordinator*>(cluster.find_service(kServiceName));
+}
+
 GroupCoordinator::GroupCoordinator(Cluster& cluster) : cluster_(cluster) {
   std::weak_ptr<bool> alive = alive_;
   cluster_.add_event_listener([this, alive](const ClusterEvent& event) {

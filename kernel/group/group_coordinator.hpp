@@ -81,6 +81,9 @@ class GroupCoordinator : public Cluster::Service {
  public:
   // The cluster's coordinator, created (and hooked to its events) on first use.
   static GroupCoordinator& of(Cluster& cluster);
+  // The cluster's coordinator if one was created, without creating it (for observers such as the
+  // inspector, which must not change the cluster).
+  static const GroupCoordinator* find(const Cluster& cluster);
   explicit GroupCoordinator(Cluster& cluster);
   ~GroupCoordinator() override;
 

@@ -17,7 +17,22 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("retention")   how old data goes away         help("compaction")  latest value per key
   help("throughput")  batching, compression, costs   help("compression") codecs, ratio, disk
   help("configs")     every config key by scope      help("linger.ms")   one config key
+  help("inspect")     SQL on a recorded run: lag, under-replicated partitions, events, plots
   help(cluster)       the methods of an object       help(klab)          klab.* functions
+]],
+
+inspect = [[
+The inspector records a cluster into an SQLite database as it runs, for the questions monitoring
+answers on a real cluster: which group lags and since when, which partitions were
+under-replicated and for how long, when leaders moved.
+  db = inspect.open(cluster)                       -- in memory; inspect.open(cluster, "run.sqlite")
+  inspect.sql("SELECT * FROM latest_lag")          -- rows, printed as a table (read-only SQL)
+  inspect.sql("SELECT time_ms, topic, partition, isr FROM under_replicated")
+  inspect.lag("dash")  inspect.timeline("LeaderElected")  inspect.schema()
+  inspect.plot("SELECT time_ms, group_id, lag FROM group_lag", "lag.svg")
+A sample (brokers, topics, partitions, replicas, groups, group_offsets, metrics) is taken each
+time the simulated clock passes a multiple of inspect.sample.ms (help("inspect.sample.ms"));
+events are written as they happen. Shell: klab inspect run.sqlite ["SELECT ..."] [--csv|--json].
 ]],
 
 throughput = [[
@@ -205,7 +220,8 @@ Misuse (wrong argument types, unknown client config keys) raises a Lua error ins
 configs = [[
 Config keys are Kafka's own names, given as strings: p = cluster:producer{ ["linger.ms"] = 5 }.
 Lists: help("broker configs"), help("topic configs"), help("producer configs"),
-help("consumer configs"). One key: help("acks"). Unknown keys are refused with a suggestion.
+help("consumer configs"), and klab's own help("inspector configs"). One key: help("acks").
+Unknown keys are refused with a suggestion.
 ]],
 
 replication = [[

@@ -1,0 +1,4 @@
+-- expect: the inspector database is read-only
+inspect.open(cluster)
+cluster:advance(3000)
+inspect.sql("DELETE FROM samples")
