@@ -69,7 +69,12 @@ Consumer::Consumer(Cluster& cluster, ConfigSet config, RebalanceListener listene
 
 Consumer::~Consumer() {
   *alive_ = false;
+  stop_publishing_metrics();
+}
+
+void Consumer::stop_publishing_metrics() {
   cluster_.metrics_registry().remove_source(metrics_source_);
+  metrics_source_ = 0;
 }
 
 void Consumer::forget_unassigned_metrics() {

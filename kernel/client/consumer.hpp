@@ -132,6 +132,8 @@ class Consumer {
   // consumer-fetch-manager-metrics (consumer_metrics.hpp), also published in the cluster's
   // MetricsRegistry while the consumer lives.
   void publish_metrics(TimeMs now, std::vector<MetricSample>& out) const { metrics_.publish(now, client_id_, out); }
+  // The client-level ones by name: fetch-rate, records-lag-max, records-consumed-rate, ...
+  std::vector<std::pair<std::string, double>> metrics() const { return metrics_.snapshot(cluster_.now()); }
 
  private:
   enum class Reset { None, Earliest, Latest };
@@ -153,6 +155,7 @@ class Consumer {
   void record_partition_fetch(const Assigned& state, const Partition& partition, Topic& topic, int64_t from,
                               int64_t records, std::vector<BrokerId>& leaders);
   void forget_unassigned_metrics();
+  void stop_publishing_metrics();
   void set_assignment(const std::vector<TopicPartition>& partitions, bool from_group);
   void ensure_open() const;
 

@@ -27,10 +27,8 @@ void ConsumerMetrics::retain(const std::vector<PartitionKey>& assigned) {
   });
 }
 
-void ConsumerMetrics::publish(TimeMs now, const std::string& client_id, std::vector<MetricSample>& out) const {
-  const std::string group = "consumer-fetch-manager-metrics";
-  const std::vector<std::pair<std::string, std::string>> client = {{"client-id", client_id}};
-  const std::pair<const char*, double> totals[] = {
+std::vector<std::pair<std::string, double>> ConsumerMetrics::snapshot(TimeMs now) const {
+  return {
       {"bytes-consumed-rate", bytes_.rate(now)},
       {"bytes-consumed-total", bytes_.total()},
       {"fetch-rate", fetches_.count_rate(now)},
@@ -39,7 +37,12 @@ void ConsumerMetrics::publish(TimeMs now, const std::string& client_id, std::vec
       {"records-consumed-total", records_.total()},
       {"records-lag-max", lag_.max(now)},
   };
-  for (const auto& [name, value] : totals) out.push_back(MetricSample{group, name, client, value});
+}
+
+void ConsumerMetrics::publish(TimeMs now, const std::string& client_id, std::vector<MetricSample>& out) const {
+  const std::string group = "consumer-fetch-manager-metrics";
+  const std::vector<std::pair<std::string, std::string>> client = {{"client-id", client_id}};
+  for (auto& [name, value] : snapshot(now)) out.push_back(MetricSample{group, std::move(name), client, value});
   for (const auto& [topic, sensors] : topics_) {
     const std::vector<std::pair<std::string, std::string>> tags = {{"client-id", client_id}, {"topic", topic}};
     out.push_back(MetricSample{group, "bytes-consumed-rate", tags, sensors.bytes.rate(now)});

@@ -36,6 +36,8 @@ class ConsumerMetrics {
                         int64_t lag);
   // Forgets the partitions not in `assigned`.
   void retain(const std::vector<PartitionKey>& assigned);
+  // The client-level metrics, sorted by name.
+  std::vector<std::pair<std::string, double>> snapshot(TimeMs now) const;
   void publish(TimeMs now, const std::string& client_id, std::vector<MetricSample>& out) const;
 
  private:

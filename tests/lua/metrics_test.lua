@@ -123,6 +123,17 @@ test("p:metrics() is the producer's producer-metrics, windowed", function()
   eq(m["record-retry-total"], 0, "no retries")
 end)
 
+test("k:metrics() is the consumer's fetch metrics; a closed consumer's metrics are removed", function()
+  local c, p, k = workload()
+  local m = k:metrics()
+  eq(m["records-consumed-total"], 30, "records consumed")
+  eq(m["records-lag-max"], 5, "20 records per partition, 15 read at each fetch")
+  eq(m["fetch-total"], 2, "each poll read one partition: one fetch to its leader")
+  k:close()
+  eq(#c:metrics{ group = "consumer-fetch-manager-metrics" }, 0, "gone with close()")
+  eq(#c:metrics{ group = "producer-metrics" } > 0, true, "the producer still publishes")
+end)
+
 test("bad input: wrong option types and unknown options", function()
   local c = klab.cluster{ brokers = 1 }
   raises(function() c:metrics{ everything = true } end, "unknown option 'everything'")
