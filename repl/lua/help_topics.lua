@@ -48,7 +48,7 @@ Kafka's metrics, with Kafka's names, tags and arithmetic, on the simulated clock
   c:metrics{ all = true }        every sample: { {group=, name=, tags={...}, value=}, ... }
   c:metrics{ name = "records-lag" }   c:metrics{ group = "producer-metrics" }   (a filter)
   print(c:metrics_text())        Prometheus text      klab metrics FILE.lua   (the same, from a shell)
-  p:metrics()                    this producer's producer-metrics, by name
+  p:metrics()   k:metrics()      this producer's producer-metrics, this consumer's fetch metrics
 Brokers (tag broker; a stopped broker publishes nothing, a restarted one starts from zero):
   kafka.server:type=BrokerTopicMetrics   BytesInPerSec BytesOutPerSec MessagesInPerSec (also per topic)
   kafka.server:type=ReplicaManager       UnderReplicatedPartitions PartitionCount LeaderCount
