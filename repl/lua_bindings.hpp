@@ -33,6 +33,9 @@ int cluster_groups(lua_State* L);
 int cluster_describe_group(lua_State* L);
 int cluster_reset_offsets(lua_State* L);
 int cluster_delete_group(lua_State* L);
+// Metrics methods of klab.Cluster (lua_metrics.cpp).
+int cluster_metrics(lua_State* L);
+int cluster_metrics_text(lua_State* L);
 // Storage methods of klab.Cluster (lua_log_admin.cpp).
 int cluster_describe_configs(lua_State* L);
 int cluster_run_retention(lua_State* L);

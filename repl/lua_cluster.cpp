@@ -244,17 +244,6 @@ int cluster_events(lua_State* L) {
   return 1;
 }
 
-int cluster_metrics(lua_State* L) {
-  Cluster& cluster = check_cluster(L, 1, "metrics");
-  auto metrics = cluster.metrics();
-  lua_createtable(L, 0, static_cast<int>(metrics.size()));
-  for (const auto& [name, value] : metrics) {
-    lua_pushinteger(L, value);
-    lua_setfield(L, -2, name.c_str());
-  }
-  return 1;
-}
-
 int cluster_seed(lua_State* L) {
   lua_pushinteger(L, static_cast<lua_Integer>(check_cluster(L, 1, "seed").seed()));
   return 1;
@@ -359,10 +348,20 @@ const MethodDoc kClusterMethods[] = {
      "The cluster's timeline: broker stops and starts, controller changes, leader elections, ISR shrinks and "
      "expansions, truncations, rebalances and consumer callbacks, with their simulated time; group and "
      "client_id name the consumer group and the consumer an event is about."},
-    {"metrics", lua_entry<cluster_metrics>, "c:metrics() --> { UnderReplicatedPartitions = n, ... }",
-     "Kafka's broker metrics by their JMX names: UnderReplicatedPartitions, OfflinePartitionsCount, "
-     "ActiveControllerCount, IsrShrinksPerSec, IsrExpandsPerSec, LeaderElectionRateAndTimeMs, "
-     "UncleanLeaderElectionsPerSec (the *PerSec and election metrics are counts since the start)."},
+    {"metrics", lua_entry<cluster_metrics>,
+     "c:metrics() --> { UnderReplicatedPartitions = n, ... }   c:metrics{ all = true | name = | group = } --> samples",
+     "Without options: the controller's summary of the cluster by Kafka's JMX names: UnderReplicatedPartitions, "
+     "OfflinePartitionsCount, ActiveControllerCount, IsrShrinksPerSec, IsrExpandsPerSec, "
+     "LeaderElectionRateAndTimeMs, UncleanLeaderElectionsPerSec (the *PerSec and election metrics are counts "
+     "since the start). With { all = true }: every metric of the simulation as a list of {group, name, tags, "
+     "value}: each running broker's (BrokerTopicMetrics, ReplicaManager, KafkaController, ControllerStats, "
+     "RequestMetrics; a meter's Count under its name, its rates as name.OneMinuteRate ...), each live "
+     "producer's (producer-metrics, producer-topic-metrics) and consumer's (consumer-fetch-manager-metrics). "
+     "{ name = \"BytesInPerSec\" } or { group = \"producer-metrics\" } keeps only those. See help(\"metrics\")."},
+    {"metrics_text", lua_entry<cluster_metrics_text>, "c:metrics_text() --> string",
+     "Every metric in Prometheus' text format, named as the Prometheus JMX exporter names Kafka's MBeans "
+     "(kafka_server_brokertopicmetrics_bytesin_total{broker=\"1\",topic=\"t\"}, "
+     "kafka_producer_producer_metrics_record_send_rate{client_id=\"producer-1\"}). print() it."},
     {"groups", lua_entry<cluster_groups>, "c:groups() --> { {group_id=, state=, protocol_type=}, ... }",
      "The consumer groups the coordinators know (kafka-consumer-groups.sh --list; prints the ids)."},
     {"describe_group", lua_entry<cluster_describe_group>,

@@ -383,6 +383,17 @@ int consumer_member(lua_State* L) {
   return 1;
 }
 
+int consumer_metrics(lua_State* L) {
+  ConsumerHandle& handle = check_handle(L, 1, "metrics");
+  const auto metrics = handle.consumer->metrics();
+  lua_createtable(L, 0, static_cast<int>(metrics.size()));
+  for (const auto& [name, value] : metrics) {
+    lua_pushnumber(L, value);
+    lua_setfield(L, -2, name.c_str());
+  }
+  return 1;
+}
+
 int consumer_close(lua_State* L) {
   auto* handle = static_cast<ConsumerHandle*>(check_userdata(L, 1, kConsumerType, "close"));
   if (!handle->consumer) return 0;
@@ -415,6 +426,10 @@ int consumer_gc(lua_State* L) {
 }
 
 const MethodDoc kConsumerMethods[] = {
+    {"metrics", lua_entry<consumer_metrics>, "k:metrics() --> { [\"records-lag-max\"] = n, ... }",
+     "Kafka's consumer-fetch-manager-metrics of this consumer, windowed as Kafka's client metrics are: "
+     "records-lag-max, records-consumed-rate/-total, bytes-consumed-rate/-total, fetch-rate/-total. Per partition "
+     "(records-lag = high watermark - position): c:metrics{ name = \"records-lag\" }. See help(\"metrics\")."},
     {"assign", lua_entry<consumer_assign>, "k:assign{ {topic=, partition=}, ... } --> true | nil, err",
      "Reads exactly these partitions, no consumer group involved (KafkaConsumer.assign). Replaces the previous "
      "assignment; positions of partitions kept in the assignment are kept."},

@@ -220,10 +220,14 @@ const MethodDoc kProducerMethods[] = {
     {"flush", lua_entry<producer_flush>, "p:flush()", "Sends every buffered record and waits until all are acknowledged."},
     {"close", lua_entry<producer_close>, "p:close()", "Flushes, then releases the producer."},
     {"metrics", lua_entry<producer_metrics>, "p:metrics() --> { [\"batch-size-avg\"] = n, ... }",
-     "Kafka's producer-metrics on the simulated clock: batch-size-avg/max (bytes per batch sent), "
-     "compression-rate-avg (compressed/plain), records-per-request-avg, record-queue-time-avg/max (ms a batch "
-     "waited), request-rate and outgoing-byte-rate (per simulated second since the producer was created), "
-     "request-total, outgoing-byte-total, record-send-total/rate. Averages with no sample are NaN, as in Kafka."},
+     "Kafka's producer-metrics on the simulated clock, windowed as Kafka's client metrics are "
+     "(metrics.num.samples = 2 windows of metrics.sample.window.ms = 30000): averages and maxima over the last "
+     "samples, rates per simulated second over at least one whole window (a producer 5 s old divides by 35 s, as "
+     "a real one does). batch-size-avg/max (bytes per batch), compression-rate-avg (compressed/plain), "
+     "records-per-request-avg, record-queue-time-avg/max (ms a batch waited), request-latency-avg/max (ms to "
+     "the answer), record-send-rate, request-rate, outgoing-byte-rate, record-retry-rate, record-error-rate and "
+     "their -total counts since the start. Averages with no sample are NaN, as in Kafka. Per topic: "
+     "c:metrics{ group = \"producer-topic-metrics\" }."},
     {"client_id", lua_entry<producer_client_id>, "p:client_id() --> string", "client.id, or the generated producer-N."},
 };
 

@@ -1,6 +1,6 @@
 // klab: the command line. No arguments: the REPL on a ready cluster (or, when standard input is
 // not a terminal, the same loop without prompts, for transcripts). Subcommands: run, lab, grade,
-// grade-class, diagram, inspect.
+// grade-class, diagram, inspect, metrics.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -14,7 +14,9 @@
 #include "grader.hpp"
 #include "help.hpp"
 #include "inspect_command.hpp"
+#include "lua_bindings.hpp"
 #include "base/config.hpp"
+#include "metrics/prometheus_text.hpp"
 #include "session.hpp"
 
 namespace {
@@ -74,6 +76,30 @@ int diagram_command(const klab::SessionOptions& options, const std::string& scri
     std::cerr << "klab diagram: cannot write " << out_path << '\n';
     return 1;
   }
+  return 0;
+}
+
+// klab metrics FILE.lua: runs the script on the preloaded cluster and prints, in Prometheus' text
+// format, every metric of the cluster the script returns (or of the preloaded `cluster`), with the
+// producers and consumers the script still holds.
+int metrics_command(const klab::SessionOptions& options, const std::string& script) {
+  klab::Session session(options);
+  lua_State* L = session.lua();
+  if (luaL_loadfile(L, script.c_str()) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
+    std::cerr << "klab metrics: " << (lua_isstring(L, -1) ? lua_tostring(L, -1) : "the script failed") << '\n';
+    return 1;
+  }
+  std::shared_ptr<klab::Cluster> cluster = klab::shared_cluster(L, -1);
+  if (!cluster) {
+    lua_getglobal(L, "cluster");
+    cluster = klab::shared_cluster(L, -1);
+  }
+  if (!cluster) {
+    std::cerr << "klab metrics: " << script << " should end with `return c` (its cluster); "
+              << "the global `cluster` is not a cluster either\n";
+    return 1;
+  }
+  std::cout << klab::prometheus_text(cluster->metrics_registry().collect(cluster->now()), cluster->now()) << std::flush;
   return 0;
 }
 
@@ -154,6 +180,10 @@ int main(int argc, char** argv) {
   diagram->add_option("file", diagram_script, "the script that builds the picture")->required();
   diagram->add_option("--out", diagram_out, "the SVG file to write (default: standard output)");
 
+  auto* metrics = app.add_subcommand("metrics", "run FILE.lua and print its cluster's metrics in Prometheus' text format");
+  std::string metrics_script;
+  metrics->add_option("file", metrics_script, "the script (ending in `return c` for a cluster of its own)")->required();
+
   auto* grade_class = app.add_subcommand("grade-class", "grade every submission in a folder into a CSV gradebook");
   klab::ClassOptions class_options;
   grade_class->add_option("--lab", class_options.lab, "lab number")->required();
@@ -182,6 +212,7 @@ int main(int argc, char** argv) {
 
   if (grade_class->parsed()) return klab::grade_class(class_options);
   if (diagram->parsed()) return diagram_command(options, diagram_script, diagram_out);
+  if (metrics->parsed()) return metrics_command(options, metrics_script);
 
   if (grade->parsed()) return grade_command(grading, format, report_path);
 

@@ -12,6 +12,19 @@ using std::string;
 constexpr int64_t kOneGiB = 1073741824;
 constexpr int64_t kSevenDaysMs = 604800000;
 
+// The client metrics windows (producer and consumer alike).
+ConfigDef metrics_sample_window_def() {
+  return {"metrics.sample.window.ms", ConfigType::Long, int64_t{30000}, 1, {}, {},
+          "The window of one metrics sample, in milliseconds. Rates and averages (record-send-rate, "
+          "records-lag-max, ...) are computed over the last metrics.num.samples windows; a rate divides by "
+          "at least metrics.num.samples - 1 whole windows. (Kafka accepts 0; klab asks for at least 1.)"};
+}
+
+ConfigDef metrics_num_samples_def() {
+  return {"metrics.num.samples", ConfigType::Int, int64_t{2}, 1, {}, {},
+          "How many sample windows of metrics.sample.window.ms the client's rates and averages cover."};
+}
+
 ConfigCatalog make_broker_catalog() {
   return ConfigCatalog(ConfigScope::Broker, {
       {"num.partitions", ConfigType::Int, int64_t{1}, 1, {}, {},
@@ -258,6 +271,8 @@ ConfigCatalog make_producer_catalog() {
       {"max.in.flight.requests.per.connection", ConfigType::Int, int64_t{5}, 1, {}, {},
        "How many produce requests may wait for an answer on one broker connection. Above 1, a retried "
        "batch can land after a later one (reordering) unless idempotence is on."},
+      metrics_sample_window_def(),
+      metrics_num_samples_def(),
       {"metadata.max.age.ms", ConfigType::Long, int64_t{300000}, 0, {}, {},
        "The producer refreshes its metadata (who leads each partition) at least this often. It also "
        "refreshes at once after NOT_LEADER_OR_FOLLOWER, a request that timed out, or a broker that "
@@ -367,6 +382,8 @@ ConfigCatalog make_consumer_catalog() {
       {"retry.backoff.ms", ConfigType::Long, int64_t{100}, 0, {}, {},
        "How long the consumer waits before retrying a failed coordinator request (finding the coordinator, "
        "joining, committing)."},
+      metrics_sample_window_def(),
+      metrics_num_samples_def(),
       {"metadata.max.age.ms", ConfigType::Long, int64_t{300000}, 0, {}, {},
        "The consumer refreshes its metadata at least this often. The group leader notices new partitions "
        "of a subscribed topic at such a refresh and starts a rebalance so they get assigned."},

@@ -69,7 +69,11 @@ Consumer::Consumer(Cluster& cluster, ConfigSet config, RebalanceListener listene
       config_(std::move(config)),
       client_id_(default_client_id(cluster, config_)),
       max_poll_records_(config_.get_long("max.poll.records")),
-      listener_(std::move(listener)) {
+      listener_(std::move(listener)),
+      metrics_(MetricWindow{config_.get_long("metrics.sample.window.ms"),
+                            static_cast<int32_t>(config_.get_long("metrics.num.samples"))}) {
+  metrics_source_ = cluster_.metrics_registry().add_source(
+      [this](TimeMs now, std::vector<MetricSample>& out) { publish_metrics(now, out); });
   if (config_.is_set("group.id")) group_id_ = config_.get_string("group.id");
   if (config_.is_set("group.instance.id")) group_instance_id_ = config_.get_string("group.instance.id");
   // Kafka starts the auto-commit timer when the consumer is created.
@@ -77,7 +81,37 @@ Consumer::Consumer(Cluster& cluster, ConfigSet config, RebalanceListener listene
   last_poll_ms_ = cluster_.now();
 }
 
-Consumer::~Consumer() { *alive_ = false; }
+Consumer::~Consumer() {
+  *alive_ = false;
+  stop_publishing_metrics();
+}
+
+void Consumer::stop_publishing_metrics() {
+  cluster_.metrics_registry().remove_source(metrics_source_);
+  metrics_source_ = 0;
+}
+
+void Consumer::forget_unassigned_metrics() {
+  std::vector<ConsumerMetrics::PartitionKey> keys;
+  for (const TopicPartition& tp : assigned_order_) keys.emplace_back(tp.topic, tp.partition);
+  metrics_.retain(keys);
+}
+
+void Consumer::record_partition_fetch(const Assigned& state, const Partition& partition, Topic& topic, int64_t from,
+                                      int64_t records, std::vector<BrokerId>& leaders) {
+  const int64_t to = *state.position;
+  int64_t bytes = 0;
+  if (to > from)
+    partition.log().read_batches(from, to, [&](const RecordBatchView& batch) {
+      bytes += batch.size_bytes();
+      return true;
+    });
+  metrics_.record_partition(cluster_.now(), topic.name, state.partition.partition, records, bytes,
+                            std::max<int64_t>(0, partition.high_watermark() - to));
+  if (!partition.online()) return;
+  if (std::find(leaders.begin(), leaders.end(), partition.leader) == leaders.end()) leaders.push_back(partition.leader);
+  if (bytes > 0) cluster_.record_bytes_out(partition.leader, topic, bytes);
+}
 
 void Consumer::ensure_open() const {
   if (closed_) throw UsageError("This consumer has already been closed.");
@@ -109,6 +143,7 @@ Status Consumer::assign(const std::vector<TopicPartition>& partitions) {
   assigned_order_ = std::move(order);
   next_start_ = 0;
   user_assigned_ = !assigned_order_.empty();
+  forget_unassigned_metrics();
   return ok_status();
 }
 
@@ -122,6 +157,7 @@ void Consumer::set_assignment(const std::vector<TopicPartition>& partitions, boo
   states_ = std::move(states);
   assigned_order_ = partitions;
   next_start_ = 0;
+  forget_unassigned_metrics();
 }
 
 Consumer::Assigned& Consumer::assigned(const TopicPartition& tp) {
@@ -225,11 +261,14 @@ Status Consumer::collect(std::vector<ConsumerRecord>& out) {
     if (!state.awaiting_committed)
       if (Status resolved = resolve_position(state); !resolved) return resolved;
   const std::size_t count = states_.size();
+  std::vector<BrokerId> leaders;  // one fetch request to each
   for (std::size_t i = 0; i < count && static_cast<int64_t>(out.size()) < max_poll_records_; ++i) {
     Assigned& state = states_[(next_start_ + i) % count];
     if (state.awaiting_committed) continue;
     const Partition* partition = find_partition(state.partition);
-    const Topic* topic = cluster_.find_topic(state.partition.topic);
+    Topic* topic = cluster_.find_topic(state.partition.topic);
+    const int64_t from = *state.position;
+    const std::size_t records_before = out.size();
     int64_t next = *state.position;
     Status read = partition->log().read(next, partition->high_watermark(), decompressed_, [&](const RecordView& record) {
       out.push_back(ConsumerRecord{topic->name, state.partition.partition, record.offset, record.timestamp,
@@ -245,6 +284,7 @@ Status Consumer::collect(std::vector<ConsumerRecord>& out) {
       });
     }
     state.position = next;
+    record_partition_fetch(state, *partition, *topic, from, static_cast<int64_t>(out.size() - records_before), leaders);
     // As the Java consumer: the records before the bad batch are returned first; the next poll
     // stops at it again until the application seeks past it.
     if (!read && out.empty())
@@ -253,6 +293,10 @@ Status Consumer::collect(std::vector<ConsumerRecord>& out) {
                                     "past the record to continue consumption. ({})",
                                     state.partition.to_string(), read.error().message));
     if (!read) break;
+  }
+  for (BrokerId leader : leaders) {
+    metrics_.record_fetch(cluster_.now());
+    cluster_.record_request(leader, RequestName::FetchConsumer);
   }
   if (count > 0) next_start_ = (next_start_ + 1) % count;
   return ok_status();

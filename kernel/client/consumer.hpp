@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "base/config.hpp"
+#include "client/consumer_metrics.hpp"
 #include "cluster/cluster.hpp"
 #include "group/assignment.hpp"
 #include "group/classic_group.hpp"
@@ -128,6 +129,11 @@ class Consumer {
   int32_t generation() const { return generation_; }
   MemberState member_state() const { return member_state_; }
   const std::optional<std::string>& group_protocol() const { return protocol_; }
+  // consumer-fetch-manager-metrics (consumer_metrics.hpp), also published in the cluster's
+  // MetricsRegistry while the consumer lives.
+  void publish_metrics(TimeMs now, std::vector<MetricSample>& out) const { metrics_.publish(now, client_id_, out); }
+  // The client-level ones by name: fetch-rate, records-lag-max, records-consumed-rate, ...
+  std::vector<std::pair<std::string, double>> metrics() const { return metrics_.snapshot(cluster_.now()); }
 
  private:
   enum class Reset { None, Earliest, Latest };
@@ -145,6 +151,11 @@ class Consumer {
   Status resolve_position(Assigned& state);
   bool has_data() const;
   Status collect(std::vector<ConsumerRecord>& out);
+  // Fetch metrics for one partition read by collect(): records, bytes and lag; the broker's side.
+  void record_partition_fetch(const Assigned& state, const Partition& partition, Topic& topic, int64_t from,
+                              int64_t records, std::vector<BrokerId>& leaders);
+  void forget_unassigned_metrics();
+  void stop_publishing_metrics();
   void set_assignment(const std::vector<TopicPartition>& partitions, bool from_group);
   void ensure_open() const;
 
@@ -241,6 +252,8 @@ class Consumer {
   TimeMs next_auto_commit_ms_ = 0;
   std::vector<std::function<void()>> completed_commit_callbacks_;
   DecompressedBatches decompressed_;  // what this poll's records of compressed batches point into
+  ConsumerMetrics metrics_;
+  MetricsRegistry::SourceId metrics_source_ = 0;
 };
 
 }  // namespace klab

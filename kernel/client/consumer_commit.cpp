@@ -233,6 +233,7 @@ Status Consumer::close() {
   }
   record_event("ConsumerClosed", "closed");
   closed_ = true;
+  stop_publishing_metrics();  // a closed consumer's metrics are removed, as in Kafka
   ++heartbeat_epoch_;
   if (listener_error_) {
     std::exception_ptr error = listener_error_;
@@ -246,6 +247,7 @@ void Consumer::crash() {
   if (closed_) return;
   record_event("ConsumerCrashed", fmt::format("member {} stopped without committing or leaving", member_id_));
   closed_ = true;
+  stop_publishing_metrics();  // a closed consumer's metrics are removed, as in Kafka
   ++heartbeat_epoch_;
 }
 

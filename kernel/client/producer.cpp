@@ -45,7 +45,8 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
       buffer_memory_(config_.get_long("buffer.memory")),
       idempotent_(config_.get_bool("enable.idempotence")),
       producer_id_(idempotent_ ? cluster.allocate_producer_id() : -1),
-      metrics_(cluster.now()),
+      metrics_(MetricWindow{config_.get_long("metrics.sample.window.ms"),
+                            static_cast<int32_t>(config_.get_long("metrics.num.samples"))}),
       ignore_keys_(config_.get_bool("partitioner.ignore.keys")),
       accumulator_(RecordAccumulator::Options{
           static_cast<int32_t>(config_.get_long("batch.size")), linger_ms_,
@@ -62,9 +63,14 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
     if (auto kind = librdkafka_partitioner_from_name(config_.get_string("partitioner")))
       librdkafka_.emplace(*kind, config_.get_long("sticky.partitioning.linger.ms"));
   }
+  metrics_source_ = cluster_.metrics_registry().add_source(
+      [this](TimeMs now, std::vector<MetricSample>& out) { metrics_.publish(now, client_id_, out); });
 }
 
-Producer::~Producer() { *alive_ = false; }
+Producer::~Producer() {
+  *alive_ = false;
+  cluster_.metrics_registry().remove_source(metrics_source_);
+}
 
 // Kafka's ProducerConfig rules: idempotence needs retries > 0, acks=all and at most 5 requests in
 // flight. Asked for explicitly, a conflict is an error; on by default, it is turned off instead.
@@ -259,12 +265,12 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
     ++batch->attempts;
     batch->last_leader = leader;
     batch->builder.finish();  // a no-op unless the header changed (sequence numbers)
-    metrics_.record_batch(batch->builder.size_bytes(), batch->builder.compression_ratio(),
+    metrics_.record_batch(cluster_.now(), batch->topic, batch->builder.size_bytes(), batch->builder.compression_ratio(),
                           batch->drained_ms - batch->created_ms, batch->builder.record_count());
     request_records += batch->builder.record_count();
   }
   const int64_t bytes = request_bytes(batches);
-  metrics_.record_request(request_records, bytes);
+  metrics_.record_request(cluster_.now(), request_records, bytes);
   // The request waits for this producer's link to the broker, then crosses it at the link's speed.
   TimeMs& link_free = link_free_at_[leader];
   const TimeMs leaves = std::max(cluster_.now(), link_free);
@@ -287,6 +293,7 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
     // its batch (NOT_LEADER_OR_FOLLOWER, which acks=0 never hears about).
     cluster_.scheduler().schedule_after(arrives_after, [cluster, leader, topics = std::move(topics), copies = std::move(copies)] {
       if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return;
+      cluster->record_request(leader, RequestName::Produce, 0);  // no response to wait for
       for (std::size_t i = 0; i < copies.size(); ++i) {
         if (Topic* topic = cluster->find_topic(topics[i])) (void)cluster->append_at(leader, *topic, copies[i].first, copies[i].second, 0);
       }
@@ -318,13 +325,19 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
       for (ProducerBatch* batch : request->batches) finish(batch, timed_out);
     });
   };
-  cluster_.scheduler().schedule_after(arrives_after, [this, alive, cluster, latency, leader, request, deadline, time_out] {
+  const TimeMs sent_ms = cluster_.now();
+  cluster_.scheduler().schedule_after(arrives_after, [this, alive, cluster, latency, leader, request, deadline, time_out,
+                                                      sent_ms] {
     if (alive.expired() || !*alive.lock() || request->over) return;
     if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return time_out();
-    auto respond = [this, alive, cluster, latency, leader, request, time_out] {
+    const TimeMs arrived_ms = cluster->now();
+    auto respond = [this, alive, cluster, latency, leader, request, time_out, arrived_ms, sent_ms] {
+      // The broker's TotalTimeMs: from arrival to the response leaving (the acks=all wait included).
+      cluster->record_request(leader, RequestName::Produce, cluster->now() - arrived_ms);
       if (cluster->take_dropped_response(leader)) return time_out();
-      cluster->scheduler().schedule_after(latency, [this, alive, leader, request] {
+      cluster->scheduler().schedule_after(latency, [this, alive, leader, request, sent_ms] {
         if (alive.expired() || !*alive.lock() || request->over) return;
+        metrics_.record_latency(cluster_.now(), cluster_.now() - sent_ms);
         request->over = true;
         --in_flight_requests_[leader];
         wake_sender_at(cluster_.now());
@@ -388,6 +401,7 @@ void Producer::finish(ProducerBatch* batch, const Result<AppendInfo>& outcome) {
   if (!outcome && retriable(*batch, outcome.error()) && batch->attempts <= retries_ &&
       now + backoff - batch->created_ms < delivery_timeout_ms_) {
     --in_flight_batches_;
+    metrics_.record_retry(now, batch->topic, batch->builder.record_count());
     accumulator_.reenqueue(batch, now + backoff);
     wake_sender_at(now + backoff);
     return;
@@ -396,6 +410,7 @@ void Producer::finish(ProducerBatch* batch, const Result<AppendInfo>& outcome) {
 }
 
 void Producer::complete(ProducerBatch* batch, const Result<AppendInfo>& outcome) {
+  if (!outcome) metrics_.record_error(cluster_.now(), batch->topic, batch->builder.record_count());
   for (const ProducerBatch::Waiter& waiter : batch->waiters) {
     if (!outcome) {
       RecordMetadata metadata{batch->topic, batch->partition, -1, -1, waiter.key_size, waiter.value_size};

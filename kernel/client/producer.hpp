@@ -57,7 +57,8 @@ class Producer {
   const ConfigSet& config() const { return config_; }
   int32_t acks() const { return acks_; }
   std::size_t buffered_batches() const { return accumulator_.queued_batches() + in_flight_batches_; }
-  // Kafka's producer-metrics, on the simulated clock (producer_metrics.hpp).
+  // Kafka's producer-metrics, on the simulated clock (producer_metrics.hpp). The producer also
+  // publishes them, with producer-topic-metrics, in its cluster's MetricsRegistry while it lives.
   std::vector<std::pair<std::string, double>> metrics() const { return metrics_.snapshot(cluster_.now()); }
 
  private:
@@ -109,6 +110,7 @@ class Producer {
   std::map<BrokerId, int64_t> in_flight_requests_;
   std::map<BrokerId, TimeMs> link_free_at_;  // when this producer's link to a broker is free again
   ProducerMetrics metrics_;
+  MetricsRegistry::SourceId metrics_source_ = 0;
   bool ignore_keys_;
   RecordAccumulator accumulator_;
   MetadataCache metadata_;

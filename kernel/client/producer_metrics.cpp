@@ -1,48 +1,86 @@
 #include "client/producer_metrics.hpp"
 
-#include <algorithm>
-#include <limits>
-
 namespace klab {
 
-void ProducerMetrics::record_batch(int32_t size_bytes, float compression_ratio, int64_t queue_time_ms, int32_t records) {
-  ++batches_;
-  batch_bytes_ += size_bytes;
-  batch_bytes_max_ = std::max(batch_bytes_max_, size_bytes);
-  compression_ratio_sum_ += compression_ratio;
-  queue_time_sum_ += queue_time_ms;
-  queue_time_max_ = std::max(queue_time_max_, queue_time_ms);
-  records_sent_ += records;
+ProducerMetrics::ProducerMetrics(MetricWindow window)
+    : window_(window), batch_size_(window), compression_rate_(window), queue_time_(window),
+      records_per_request_(window), bytes_sent_(window), request_latency_(window), retries_(window), errors_(window) {}
+
+ProducerMetrics::TopicSensors& ProducerMetrics::topic_sensors(const std::string& topic) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) it = topics_.emplace(topic, TopicSensors(window_)).first;
+  return it->second;
 }
 
-void ProducerMetrics::record_request(int32_t records, int64_t bytes) {
-  ++requests_;
-  request_records_ += records;
-  request_bytes_ += bytes;
+void ProducerMetrics::record_batch(TimeMs now, const std::string& topic, int32_t size_bytes, double compression_ratio,
+                                   int64_t queue_time_ms, int32_t records) {
+  batch_size_.record(now, size_bytes);
+  compression_rate_.record(now, compression_ratio);
+  queue_time_.record(now, static_cast<double>(queue_time_ms));
+  TopicSensors& sensors = topic_sensors(topic);
+  sensors.records.record(now, records);
+  sensors.bytes.record(now, size_bytes);
+  sensors.compression.record(now, compression_ratio);
+}
+
+void ProducerMetrics::record_request(TimeMs now, int32_t records, int64_t bytes) {
+  records_per_request_.record(now, records);
+  bytes_sent_.record(now, static_cast<double>(bytes));
+}
+
+void ProducerMetrics::record_retry(TimeMs now, const std::string& topic, int32_t records) {
+  retries_.record(now, records);
+  topic_sensors(topic).retries.record(now, records);
+}
+
+void ProducerMetrics::record_error(TimeMs now, const std::string& topic, int32_t records) {
+  errors_.record(now, records);
+  topic_sensors(topic).errors.record(now, records);
 }
 
 std::vector<std::pair<std::string, double>> ProducerMetrics::snapshot(TimeMs now) const {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  auto average = [&](double sum, int64_t count) { return count == 0 ? nan : sum / static_cast<double>(count); };
-  const double seconds = static_cast<double>(now - created_ms_) / 1000.0;
-  auto rate = [&](int64_t total) { return seconds <= 0 ? 0.0 : static_cast<double>(total) / seconds; };
-  std::vector<std::pair<std::string, double>> out = {
-      {"batch-size-avg", average(static_cast<double>(batch_bytes_), batches_)},
-      {"batch-size-max", batches_ == 0 ? nan : batch_bytes_max_},
-      {"compression-rate-avg", average(compression_ratio_sum_, batches_)},
-      {"outgoing-byte-rate", rate(request_bytes_)},
-      {"outgoing-byte-total", static_cast<double>(request_bytes_)},
-      {"record-error-total", static_cast<double>(record_errors_)},
-      {"record-queue-time-avg", average(static_cast<double>(queue_time_sum_), batches_)},
-      {"record-queue-time-max", batches_ == 0 ? nan : static_cast<double>(queue_time_max_)},
-      {"record-retry-total", static_cast<double>(record_retries_)},
-      {"record-send-rate", rate(records_sent_)},
-      {"record-send-total", static_cast<double>(records_sent_)},
-      {"records-per-request-avg", average(static_cast<double>(request_records_), requests_)},
-      {"request-rate", rate(requests_)},
-      {"request-total", static_cast<double>(requests_)},
+  return {
+      {"batch-size-avg", batch_size_.avg(now)},
+      {"batch-size-max", batch_size_.max(now)},
+      {"compression-rate-avg", compression_rate_.avg(now)},
+      {"outgoing-byte-rate", bytes_sent_.rate(now)},
+      {"outgoing-byte-total", bytes_sent_.total()},
+      {"record-error-rate", errors_.rate(now)},
+      {"record-error-total", errors_.total()},
+      {"record-queue-time-avg", queue_time_.avg(now)},
+      {"record-queue-time-max", queue_time_.max(now)},
+      {"record-retry-rate", retries_.rate(now)},
+      {"record-retry-total", retries_.total()},
+      {"record-send-rate", records_per_request_.rate(now)},
+      {"record-send-total", records_per_request_.total()},
+      {"records-per-request-avg", records_per_request_.avg(now)},
+      {"request-latency-avg", request_latency_.avg(now)},
+      {"request-latency-max", request_latency_.max(now)},
+      {"request-rate", bytes_sent_.count_rate(now)},
+      {"request-size-avg", bytes_sent_.avg(now)},
+      {"request-size-max", bytes_sent_.max(now)},
+      {"request-total", static_cast<double>(bytes_sent_.total_count())},
   };
-  return out;
+}
+
+void ProducerMetrics::publish(TimeMs now, const std::string& client_id, std::vector<MetricSample>& out) const {
+  for (auto& [name, value] : snapshot(now))
+    out.push_back(MetricSample{"producer-metrics", std::move(name), {{"client-id", client_id}}, value});
+  for (const auto& [topic, sensors] : topics_) {
+    const std::vector<std::pair<std::string, std::string>> tags = {{"client-id", client_id}, {"topic", topic}};
+    const std::pair<const char*, double> values[] = {
+        {"byte-rate", sensors.bytes.rate(now)},
+        {"byte-total", sensors.bytes.total()},
+        {"compression-rate", sensors.compression.avg(now)},
+        {"record-error-rate", sensors.errors.rate(now)},
+        {"record-error-total", sensors.errors.total()},
+        {"record-retry-rate", sensors.retries.rate(now)},
+        {"record-retry-total", sensors.retries.total()},
+        {"record-send-rate", sensors.records.rate(now)},
+        {"record-send-total", sensors.records.total()},
+    };
+    for (const auto& [name, value] : values) out.push_back(MetricSample{"producer-topic-metrics", name, tags, value});
+  }
 }
 
 }  // namespace klab

@@ -31,13 +31,10 @@ Cluster::Cluster(const ClusterOptions& options)
   for (int32_t id = 1; id <= options.brokers; ++id) {
     broker_ids_.push_back(id);
     brokers_.push_back(Broker{id, true});
+    broker_metrics_.emplace_back(now());
   }
   choose_controller();
-  // The controller's gauges and counters; kernel/metrics grows the rest of the broker metrics.
-  metrics_registry_.add_source([this](TimeMs, std::vector<MetricSample>& out) {
-    for (const auto& [name, value] : metrics())
-      out.push_back(MetricSample{"kafka.controller", name, {}, static_cast<double>(value)});
-  });
+  metrics_registry_.add_source([this](TimeMs now, std::vector<MetricSample>& out) { publish_metrics(now, out); });
 }
 
 int64_t Cluster::topic_config_long(const Topic& topic, std::string_view name) const {
@@ -377,6 +374,7 @@ Result<AppendInfo> Cluster::append_to_replica(Topic& topic, Partition& partition
                       fmt::format("The size of the current ISR {} is insufficient to satisfy the min.isr requirement "
                                   "of {} for partition {}-{}",
                                   isr_size, min_isr, topic.name, partition.id));
+  const auto request_bytes = static_cast<int64_t>(batch.size());  // BytesInPerSec counts the bytes that arrived
   Result<IncomingBatch> incoming = IncomingBatch::check(batch, leader.log.config().compression);
   if (!incoming) return incoming.error();
   if (Status valid = validate_records_for(topic, partition, incoming->plain()); !valid) return valid.error();
@@ -397,6 +395,7 @@ Result<AppendInfo> Cluster::append_to_replica(Topic& topic, Partition& partition
   if (!appended) return appended;
   leader.note_epoch(epoch, appended->base_offset);
   if (producer) leader.producers.record(*producer, appended->base_offset, appended->last_offset);
+  mark_bytes_in(topic, leader.broker, request_bytes, appended->last_offset - appended->base_offset + 1);
   return appended;
 }
 

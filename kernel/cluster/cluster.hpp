@@ -114,8 +114,15 @@ class Cluster {
   // Kafka's metric names with their values now (counters count since the start).
   std::vector<std::pair<std::string, int64_t>> metrics() const;
   // Every metric of this simulation (brokers, controller, clients) as Kafka groups and tags them.
+  // The cluster's own source publishes each running broker's metrics (cluster_metrics.cpp).
   MetricsRegistry& metrics_registry() { return metrics_registry_; }
   const MetricsRegistry& metrics_registry() const { return metrics_registry_; }
+  // A request `broker` served (kafka.network:type=RequestMetrics): RequestsPerSec, and TotalTimeMs
+  // when the simulation times it. FetchConsumer and FetchFollower count under Fetch too.
+  void record_request(BrokerId broker, RequestName name, std::optional<int64_t> total_time_ms = std::nullopt);
+  // Bytes `broker` served to consumers from `topic` (BytesOutPerSec; replication is not counted).
+  void record_bytes_out(BrokerId broker, Topic& topic, int64_t bytes);
+  const BrokerMetrics& broker_metrics(BrokerId id) const { return broker_metrics_[static_cast<std::size_t>(id - 1)]; }
   int64_t latency_ms(BrokerId from, BrokerId to) const;
   // InitProducerId: a new producer id for an idempotent producer.
   int64_t allocate_producer_id() { return next_producer_id_++; }
@@ -235,6 +242,12 @@ class Cluster {
   void remove_broker_from_partitions(BrokerId id, const char* why);
   void fence_broker(BrokerId id, uint64_t isolation_generation);
   Broker* find_broker(BrokerId id);
+  // Broker metrics (cluster_metrics.cpp).
+  BrokerMetrics& broker_metrics(BrokerId id) { return broker_metrics_[static_cast<std::size_t>(id - 1)]; }
+  BrokerTopicMeters& topic_meters(Topic& topic, BrokerId broker);
+  void mark_bytes_in(Topic& topic, BrokerId broker, int64_t bytes, int64_t messages);
+  void reset_broker_metrics(BrokerId id);
+  void publish_metrics(TimeMs now, std::vector<MetricSample>& out) const;
   ConfigValue effective_topic_config(const Topic& topic, const ConfigDef& def, ConfigSource& source) const;
   // Kafka's cross-key checks of a topic's effective configs (min.compaction.lag.ms <= max...).
   Status validate_log_config(const Topic& topic) const;
@@ -271,6 +284,7 @@ class Cluster {
   std::map<std::pair<BrokerId, BrokerId>, int64_t> link_latency_ms_;
   std::vector<ClusterEvent> events_;
   MetricsRegistry metrics_registry_;
+  std::vector<BrokerMetrics> broker_metrics_;  // by broker id - 1
   std::map<uint64_t, PendingAck> pending_acks_;
   uint64_t next_pending_ack_id_ = 0;
   std::optional<TimeMs> isr_check_at_;

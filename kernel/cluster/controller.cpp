@@ -91,6 +91,7 @@ void Cluster::elect_leader(Topic& topic, Partition& partition, BrokerId leader, 
   if (!first_leader) {
     ++partition.leader_epoch;
     ++leader_elections_;
+    if (controller_ >= 0) broker_metrics(controller_).leader_elections.mark(now());
   }
   Replica& new_leader = *partition.replica_on(leader);
   new_leader.fetch_parked = false;
@@ -99,6 +100,7 @@ void Cluster::elect_leader(Topic& topic, Partition& partition, BrokerId leader, 
   new_leader.high_watermark = std::min(new_leader.high_watermark, new_leader.log.log_end_offset());
   if (unclean) {
     ++unclean_elections_;
+    if (controller_ >= 0) broker_metrics(controller_).unclean_elections.mark(now());
     partition.in_sync_replicas = {leader};
     new_leader.high_watermark = new_leader.log.log_end_offset();
   }
@@ -251,6 +253,7 @@ Status Cluster::start_broker(BrokerId id) {
                                                                    fmt::join(broker_ids_, ", ")));
   if (it->alive) return make_error(ErrorCode::INVALID_REQUEST, fmt::format("Broker {} is already running.", id));
   it->alive = true;
+  reset_broker_metrics(id);
   record_event("BrokerStarted", nullptr, -1, id, fmt::format("broker {} started", id));
   choose_controller();
   if (it->isolated) {

@@ -94,6 +94,7 @@ void Cluster::handle_fetch(const std::string& topic_name, int32_t partition_id, 
     send_fetch(topic_name, partition_id, follower_id, generation);
     return;
   }
+  record_request(partition.leader, RequestName::FetchFollower);
   update_follower_fetch_state(*topic, partition, *follower, fetch_offset);
   if (partition.log().log_end_offset() > fetch_offset) {
     answer_fetch(*topic, partition, *follower, generation);
@@ -199,6 +200,7 @@ void Cluster::maybe_expand_isr(Topic& topic, Partition& partition, Replica& foll
   std::vector<BrokerId> isr = partition.in_sync_replicas;
   isr.push_back(follower.broker);
   ++isr_expands_;
+  broker_metrics(partition.leader).isr_expands.mark(now());
   set_isr(topic, partition, std::move(isr), "caught up");
 }
 
@@ -318,6 +320,7 @@ void Cluster::check_isr_lag() {
       }
       if (keep.size() != partition->in_sync_replicas.size()) {
         isr_shrinks_ += static_cast<int64_t>(partition->in_sync_replicas.size() - keep.size());
+        broker_metrics(partition->leader).isr_shrinks.mark(now());  // one AlterPartition
         set_isr(*topic, *partition, std::move(keep), "lagged more than replica.lag.time.max.ms");
       }
     }

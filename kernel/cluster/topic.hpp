@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/config.hpp"
+#include "cluster/broker_metrics.hpp"
 #include "cluster/producer_state.hpp"
 #include "cluster/replica_assignment.hpp"
 #include "cluster/uuid.hpp"
@@ -86,6 +87,9 @@ struct Topic {
   // The effective min.insync.replicas (topic override, else the broker's), kept here because every
   // acks=all append and every high-watermark move reads it; set on creation and on alter.
   int64_t min_insync_replicas = 1;
+  // BrokerTopicMetrics of this topic, by broker id; created on a broker's first traffic for the
+  // topic (Kafka registers a topic's meters lazily) and gone with the topic.
+  std::vector<std::unique_ptr<BrokerTopicMeters>> broker_meters;
 
   int32_t partition_count() const { return static_cast<int32_t>(partitions.size()); }
 };

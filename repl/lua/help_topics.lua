@@ -16,6 +16,7 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("errors")      Kafka errors as Lua values     help("labs")        guided labs and grading
   help("retention")   how old data goes away         help("compaction")  latest value per key
   help("throughput")  batching, compression, costs   help("compression") codecs, ratio, disk
+  help("metrics")     Kafka's metrics, Prometheus
   help("configs")     every config key by scope      help("linger.ms")   one config key
   help("inspect")     SQL on a recorded run: lag, under-replicated partitions, events, plots
   help(cluster)       the methods of an object       help(klab)          klab.* functions
@@ -41,7 +42,7 @@ its bytes over the link (klab.cluster{ bandwidth_mbps = }, 0 = unlimited). flush
 record pays that per record; linger.ms (wait for more records) and batch.size (bytes per batch)
 let one request carry many. buffer.memory bounds what waits; send() blocks up to max.block.ms
 when it is full. p:metrics() shows Kafka's producer-metrics: batch-size-avg,
-records-per-request-avg, record-queue-time-avg, request-rate, outgoing-byte-rate.
+records-per-request-avg, record-queue-time-avg, request-rate, outgoing-byte-rate (help("metrics")).
   klab.compare_producers{ records = 1000, cluster = { latency_ms = 2, bandwidth_mbps = 100 },
     runs = { { name = "flush each", flush_every = 1 }, { name = "linger", config = { ["linger.ms"] = 20 } } } }
 See help("compression"), help("batching"), lab 16.
@@ -54,6 +55,39 @@ batches compress better. Brokers keep batches as sent when the topic's compressi
 Consumers decompress. c:describe_topic(t).size_bytes is what the leaders store and what retention
 counts. compression-rate-avg in p:metrics() is compressed/plain. Costs: producer and consumer CPU
 (klab.compare_producers measures it for real) and, with linger.ms, latency.
+]],
+
+metrics = [[
+Kafka's metrics, with Kafka's names, tags and arithmetic, on the simulated clock.
+  c:metrics()                    the controller's summary: UnderReplicatedPartitions, ... (counts)
+  c:metrics{ all = true }        every sample: { {group=, name=, tags={...}, value=}, ... }
+  c:metrics{ name = "records-lag" }   c:metrics{ group = "producer-metrics" }   (a filter)
+  print(c:metrics_text())        Prometheus text      klab metrics FILE.lua   (the same, from a shell)
+  p:metrics()   k:metrics()      this producer's producer-metrics, this consumer's fetch metrics
+Brokers (tag broker; a stopped broker publishes nothing, a restarted one starts from zero):
+  kafka.server:type=BrokerTopicMetrics   BytesInPerSec BytesOutPerSec MessagesInPerSec (also per topic)
+  kafka.server:type=ReplicaManager       UnderReplicatedPartitions PartitionCount LeaderCount
+                                         IsrShrinksPerSec IsrExpandsPerSec (the leader's AlterPartition)
+  kafka.controller:type=KafkaController  ActiveControllerCount OfflinePartitionsCount
+  kafka.controller:type=ControllerStats  LeaderElectionRateAndTimeMs UncleanLeaderElectionsPerSec
+  kafka.network:type=RequestMetrics      RequestsPerSec{request,version} TotalTimeMs{request=Produce}
+  A *PerSec metric is a Yammer meter: its name holds the Count; name.MeanRate (since the broker
+  started), name.OneMinuteRate, .FiveMinuteRate, .FifteenMinuteRate (moving averages, ticked every
+  5 s). TotalTimeMs: its Count, .Min .Max .Mean .50thPercentile ... .999thPercentile (ms).
+Clients (tag client-id; a client publishes while it lives):
+  producer-metrics        record-send-rate record-retry-rate record-error-rate request-rate
+                          request-latency-avg outgoing-byte-rate batch-size-avg compression-rate-avg ...
+  producer-topic-metrics  (topic) record-send-rate byte-rate compression-rate record-retry-rate
+  consumer-fetch-manager-metrics  records-consumed-rate bytes-consumed-rate fetch-rate
+                          records-lag-max; (topic) records/bytes-consumed-rate;
+                          (topic, partition) records-lag records-lag-avg records-lag-max
+  Windowed as Kafka's clients: metrics.num.samples (2) windows of metrics.sample.window.ms (30 s);
+  a rate divides by at least one whole window, so 1000 records in a producer's first 5 s read
+  1000 / 35 s = 28.6 records/s, as on a real client. records-lag = high watermark - position.
+Prometheus names are the JMX exporter's (Kafka's example rules): a meter's Count becomes
+kafka_server_brokertopicmetrics_bytesin_total{broker="1",topic="t"}, a gauge
+kafka_server_replicamanager_underreplicatedpartitions{broker="1"}, a client metric
+kafka_producer_producer_metrics_record_send_rate{client_id="p"}; use rate() for per-second rates.
 ]],
 
 tour = [[

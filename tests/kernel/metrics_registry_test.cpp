@@ -36,8 +36,15 @@ TEST_CASE("a cluster publishes its controller metrics through its registry") {
   options.brokers = 3;
   auto cluster = std::move(Cluster::create(options).value());
   const auto samples = cluster->metrics_registry().collect(cluster->now());
-  bool found = false;
+  int reporting = 0;
+  double active = 0;
   for (const auto& sample : samples)
-    if (sample.name == "ActiveControllerCount") found = sample.value == 1;
-  CHECK(found);
+    if (sample.name == "ActiveControllerCount") {
+      ++reporting;
+      active += sample.value;
+      CHECK(sample.group == "kafka.controller:type=KafkaController");
+      CHECK(sample.tags.front().first == "broker");
+    }
+  CHECK(reporting == 3);  // every broker reports it: 1 on the active controller, 0 elsewhere
+  CHECK(active == 1);
 }
