@@ -232,6 +232,7 @@ void open_klab(lua_State* L) {
   register_cluster_type(L);
   register_producer_type(L);
   register_consumer_type(L);
+  register_schema_registry_type(L);
   lua_createtable(L, 0, 8);
   for (const MethodDoc& function : kKlabFunctions) {
     lua_pushcfunction(L, function.function);
@@ -248,7 +249,8 @@ void open_klab(lua_State* L) {
 }
 
 std::span<const TypeDoc* const> bound_types() {
-  static const TypeDoc* const types[] = {&kClusterTypeDoc, &kProducerTypeDoc, &kConsumerTypeDoc};
+  static const TypeDoc* const types[] = {&kClusterTypeDoc, &kProducerTypeDoc, &kConsumerTypeDoc,
+                                          &kSchemaRegistryTypeDoc};
   return types;
 }
 

@@ -33,6 +33,17 @@ std::string wire_format(int32_t schema_id, std::string_view avro_binary) {
   return out;
 }
 
+SchemaResult<AvroBytesExplained> explain_avro_bytes(const schema::SchemaRegistry& registry, std::string_view bytes) {
+  SchemaResult<WireRecord> wire = parse_wire_format(bytes);
+  if (!wire) return wire.error();
+  SchemaResult<schema::AvroSchemaPtr> writer = registry.schema_by_id(wire->schema_id);
+  if (!writer) return writer.error();
+  SchemaResult<Datum> datum = schema::avro_decode(**writer, nullptr, wire->payload);
+  if (!datum) return datum.error();
+  std::string json = datum->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return AvroBytesExplained{wire->schema_id, wire->payload, std::move(*datum), std::move(json)};
+}
+
 SchemaResult<std::optional<std::string>> AvroSerializer::serialize(std::string_view topic, const Datum& datum) {
   if (datum.is_null() && schema_->root().type != schema::AvroType::Null) return std::optional<std::string>();
   const std::string subject = schema::topic_subject(topic, is_key_);

@@ -32,6 +32,16 @@ struct WireRecord {
 SchemaResult<WireRecord> parse_wire_format(std::string_view bytes);
 std::string wire_format(int32_t schema_id, std::string_view avro_binary);
 
+// What a serialized record is made of, for students: its schema id, the Avro payload, the record
+// decoded with the writer's schema, and the same record as JSON text (to compare sizes).
+struct AvroBytesExplained {
+  int32_t schema_id = 0;
+  std::string_view payload;
+  Datum datum;
+  std::string json;
+};
+SchemaResult<AvroBytesExplained> explain_avro_bytes(const schema::SchemaRegistry& registry, std::string_view bytes);
+
 class AvroSerializer {
  public:
   AvroSerializer(schema::SchemaRegistry& registry, schema::AvroSchemaPtr schema, bool auto_register, bool is_key)
