@@ -3,19 +3,17 @@
 // what the registry says when it cannot.
 #include <doctest/doctest.h>
 
+#include "avro_support.hpp"
+
 #include "schema/avro_compatibility.hpp"
 
 using namespace klab::schema;
 
 namespace {
 
-AvroSchemaPtr parse(const std::string& text) {
-  auto parsed = AvroSchema::parse(text);
-  REQUIRE_MESSAGE(parsed.ok(), parsed.error().message);
-  return *parsed;
-}
+AvroSchemaPtr parse(const std::string& text) { return klab::test::parse_schema(text); }
 
-std::string record(const std::string& fields) { return R"({"type":"record","name":"News","fields":[)" + fields + "]}"; }
+std::string record(const std::string& fields) { return klab::test::news_record(fields); }
 std::string category(const std::string& symbols, const std::string& extra = "") {
   return record(R"({"name":"c","type":{"type":"enum","name":"Cat","symbols":[)" + symbols + "]" + extra + "}}");
 }

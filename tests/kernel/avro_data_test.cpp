@@ -1,6 +1,8 @@
 // Avro schemas and data through libavro: parsing errors, the bytes of an encoded record, records
 // that do not fit their schema, and bytes that are not valid Avro.
 #include <doctest/doctest.h>
+
+#include "avro_support.hpp"
 #include <fmt/format.h>
 
 #include "schema/avro_datum.hpp"
@@ -16,11 +18,7 @@ constexpr const char* kNews = R"({"type":"record","name":"News","namespace":"kla
   {"name":"tags","type":{"type":"array","items":"string"},"default":[]},
   {"name":"author","type":["null","string"],"default":null}]})";
 
-AvroSchemaPtr parse(const std::string& text) {
-  auto parsed = AvroSchema::parse(text);
-  REQUIRE_MESSAGE(parsed.ok(), parsed.error().message);
-  return *parsed;
-}
+AvroSchemaPtr parse(const std::string& text) { return klab::test::parse_schema(text); }
 
 std::string hex(const std::string& bytes) {
   std::string out;

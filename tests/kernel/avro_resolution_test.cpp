@@ -2,19 +2,17 @@
 // "Schema Resolution"), as the Avro deserializer does with specific.reader.schema.
 #include <doctest/doctest.h>
 
+#include "avro_support.hpp"
+
 #include "schema/avro_datum.hpp"
 
 using namespace klab::schema;
 
 namespace {
 
-AvroSchemaPtr parse(const std::string& text) {
-  auto parsed = AvroSchema::parse(text);
-  REQUIRE_MESSAGE(parsed.ok(), parsed.error().message);
-  return *parsed;
-}
+AvroSchemaPtr parse(const std::string& text) { return klab::test::parse_schema(text); }
 
-std::string record(const std::string& fields) { return R"({"type":"record","name":"News","fields":[)" + fields + "]}"; }
+std::string record(const std::string& fields) { return klab::test::news_record(fields); }
 
 SchemaResult<Datum> write_then_read(const std::string& writer, const std::string& reader, const std::string& data) {
   auto w = parse(writer);
