@@ -24,6 +24,9 @@ std::shared_ptr<Cluster> shared_cluster(lua_State* L, int index);
 void register_cluster_type(lua_State* L);
 void register_producer_type(lua_State* L);
 void register_consumer_type(lua_State* L);
+void register_schema_registry_type(lua_State* L);
+// c:schema_registry() (lua_schema_registry.cpp).
+int cluster_schema_registry(lua_State* L);
 // Creates a producer / consumer for the cluster userdata at stack index 1; config table at 2.
 int new_producer(lua_State* L);
 int new_consumer(lua_State* L);
@@ -53,4 +56,5 @@ extern const TypeDoc kClusterTypeDoc;
 extern const TypeDoc kProducerTypeDoc;
 extern const TypeDoc kConsumerTypeDoc;
 extern const TypeDoc kInspectorTypeDoc;
+extern const TypeDoc kSchemaRegistryTypeDoc;
 }  // namespace klab

@@ -282,6 +282,10 @@ const MethodDoc kClusterMethods[] = {
      "Every topic config with its effective value and where it comes from: \"topic\" (set on the topic), "
      "\"broker\" (a broker default such as log.retention.hours) or \"default\". Prints like "
      "kafka-configs.sh --describe --all."},
+    {"schema_registry", lua_entry<cluster_schema_registry>, "c:schema_registry() --> registry",
+     "The cluster's schema registry (help(\"schema_registry\")): register and look up Avro schemas by subject "
+     "(<topic>-value), version and id, with compatibility levels. Producers with value.serializer = \"avro\" and "
+     "consumers with value.deserializer = \"avro\" use it."},
     {"run_retention", lua_entry<cluster_run_retention>, "c:run_retention() --> { {topic, partition, broker, segments_deleted, ...}, ... }",
      "Runs every live broker's retention check now instead of waiting for log.retention.check.interval.ms: "
      "closed segments past retention.ms or retention.bytes (and below the log start offset) are deleted, "

@@ -12,6 +12,7 @@
 
 #include "client/consumer.hpp"
 #include "lua_bindings.hpp"
+#include "lua_serdes.hpp"
 #include "lua_support.hpp"
 
 namespace klab {
@@ -35,6 +36,7 @@ struct ConsumerHandle {
   std::unique_ptr<Consumer> consumer;
   std::vector<ConsumerRecord> records;  // reused by every poll
   std::shared_ptr<LuaCallbacks> callbacks;
+  LuaSerdes serdes;  // key.deserializer / value.deserializer
 };
 
 ConsumerHandle& check_handle(lua_State* L, int index, const char* function) {
@@ -237,15 +239,71 @@ int consumer_position(lua_State* L) {
   return 1;
 }
 
+// Replaces the raw key and value of the record table on top of the stack with their deserialized
+// values; the error when a deserializer refuses.
+std::optional<schema::SchemaError> deserialize_record(lua_State* L, const ConsumerHandle& handle,
+                                                      const ConsumerRecord& record, bool& failed_on_key) {
+  for (bool is_key : {true, false}) {
+    if (!handle.serdes.active(is_key)) continue;
+    if (auto error = push_deserialized(L, handle.serdes, record.topic, is_key, is_key ? record.key : record.value)) {
+      failed_on_key = is_key;
+      return error;
+    }
+    lua_setfield(L, -2, is_key ? "key" : "value");
+  }
+  return std::nullopt;
+}
+
+// Kafka's behaviour when a record cannot be deserialized: the records before it are returned,
+// the consumer's position stays at it, and the next poll fails with RecordDeserializationException
+// until the application seeks past it. Other partitions are not held up.
+int push_deserialization_failure(lua_State* L, const ConsumerRecord& record, bool is_key, const schema::SchemaError& cause) {
+  schema::SchemaError error{
+      "RecordDeserializationException", cause.code,
+      fmt::format("Error deserializing {} for partition {}-{} at offset {}. If needed, please seek past the record to "
+                  "continue consumption. Caused by: {}",
+                  is_key ? "key" : "value", record.topic, record.partition, record.offset, cause.to_string())};
+  push_schema_error(L, error);
+  lua_pushlstring(L, record.topic.data(), record.topic.size()), lua_setfield(L, -2, "topic");
+  lua_pushinteger(L, record.partition), lua_setfield(L, -2, "partition");
+  lua_pushinteger(L, record.offset), lua_setfield(L, -2, "offset");
+  return 2;
+}
+
 int consumer_poll(lua_State* L) {
   ConsumerHandle& handle = check_handle(L, 1, "poll");
   int64_t timeout = opt_integer(L, 2, "poll").value_or(0);
   Result<std::size_t> polled = handle.consumer->poll(timeout, handle.records);
   if (!polled) return push_kafka_error(L, polled.error());
   lua_createtable(L, static_cast<int>(handle.records.size()), 0);
+  const int list = lua_gettop(L);
+  lua_Integer count = 0;
+  std::vector<TopicPartition> stopped;  // partitions rewound to a record that could not be deserialized
+  std::optional<std::size_t> first_failure;
+  std::optional<schema::SchemaError> first_error;
+  bool failure_on_key = false;
   for (std::size_t i = 0; i < handle.records.size(); ++i) {
-    push_record(L, handle.records[i]);
-    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+    const ConsumerRecord& record = handle.records[i];
+    TopicPartition tp{std::string(record.topic), record.partition};
+    if (std::find(stopped.begin(), stopped.end(), tp) != stopped.end()) continue;
+    push_record(L, record);
+    if (handle.serdes.any()) {
+      bool on_key = false;
+      if (auto error = deserialize_record(L, handle, record, on_key)) {
+        lua_settop(L, list);
+        handle.consumer->seek(tp, record.offset);
+        stopped.push_back(tp);
+        if (!first_failure) first_failure = i, first_error = error, failure_on_key = on_key;
+        continue;
+      }
+    }
+    lua_rawseti(L, list, ++count);
+  }
+  if (count == 0 && first_failure) {
+    const ConsumerRecord failed = handle.records[*first_failure];
+    int pushed = push_deserialization_failure(L, failed, failure_on_key, *first_error);
+    handle.records.clear();
+    return pushed;
   }
   handle.records.clear();
   luaL_setmetatable(L, "klab.ConsumerRecords");
@@ -421,7 +479,9 @@ int consumer_tostring(lua_State* L) {
 
 int consumer_gc(lua_State* L) {
   auto* handle = static_cast<ConsumerHandle*>(luaL_testudata(L, 1, kConsumerType));
-  if (handle) handle->~ConsumerHandle();
+  if (!handle) return 0;
+  handle->serdes.release(L);
+  handle->~ConsumerHandle();
   return 0;
 }
 
@@ -479,14 +539,17 @@ int new_consumer(lua_State* L) {
   Cluster& cluster = check_cluster(L, 1, "consumer");
   ConfigEntries config;
   auto callbacks = std::make_shared<LuaCallbacks>();
+  LuaSerdes serdes;
   lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
   callbacks->main = lua_tothread(L, -1);
   lua_pop(L, 1);
   callbacks->current = L;
   if (!lua_isnoneornil(L, 2)) {
     check_table(L, 2, "consumer");
-    // Listener functions may sit beside the configs; the rest are Kafka consumer configs.
+    // Listener and deserializer functions may sit beside the configs; the rest are Kafka consumer configs.
     read_listeners(L, 2, *callbacks, "consumer");
+    serdes.key_function = ref_function_field(L, 2, "key.deserializer");
+    serdes.value_function = ref_function_field(L, 2, "value.deserializer");
     lua_newtable(L);
     lua_pushnil(L);
     while (lua_next(L, 2) != 0) {
@@ -499,12 +562,27 @@ int new_consumer(lua_State* L) {
       lua_insert(L, -2);
       lua_rawset(L, -4);
     }
-    config = config_entries_from_table(L, -1, "consumer");
+    try {
+      config = config_entries_from_table(L, -1, "consumer");
+    } catch (...) {
+      serdes.release(L);
+      throw;
+    }
     lua_pop(L, 1);
   }
   Result<std::unique_ptr<Consumer>> created = Consumer::create(cluster, config, make_listener(callbacks));
-  if (!created) throw LuaArgError("consumer: " + created.error().message);
-  push_client_handle(L, kConsumerType, ConsumerHandle{std::move(created).value(), {}, callbacks});
+  std::optional<Error> failure;
+  if (!created) failure = created.error();
+  if (created) {
+    Result<serde::ClientSerdes> kernel_serdes = serde::ClientSerdes::for_consumer(cluster, (*created)->config());
+    if (kernel_serdes) serdes.kernel = std::move(*kernel_serdes);
+    else failure = kernel_serdes.error();
+  }
+  if (failure) {
+    serdes.release(L);
+    throw LuaArgError("consumer: " + failure->message);
+  }
+  push_client_handle(L, kConsumerType, ConsumerHandle{std::move(created).value(), {}, callbacks, std::move(serdes)});
   return 1;
 }
 

@@ -233,6 +233,7 @@ void open_klab(lua_State* L) {
   register_producer_type(L);
   register_consumer_type(L);
   register_inspect(L);
+  register_schema_registry_type(L);
   lua_createtable(L, 0, 8);
   for (const MethodDoc& function : kKlabFunctions) {
     lua_pushcfunction(L, function.function);
@@ -250,7 +251,9 @@ void open_klab(lua_State* L) {
 
 std::span<const TypeDoc* const> bound_types() {
   static const TypeDoc* const types[] = {&kClusterTypeDoc, &kProducerTypeDoc, &kConsumerTypeDoc,
-                                         &kInspectorTypeDoc};
+                                         &kInspectorTypeDoc,
+
+                                          &kSchemaRegistryTypeDoc};
   return types;
 }
 

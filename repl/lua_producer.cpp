@@ -8,6 +8,7 @@
 
 #include "client/producer.hpp"
 #include "lua_bindings.hpp"
+#include "lua_serdes.hpp"
 #include "lua_support.hpp"
 
 namespace klab {
@@ -18,12 +19,40 @@ constexpr const char* kProducerType = "klab.Producer";
 struct ProducerHandle {
   std::unique_ptr<Producer> producer;
   int partitioner_ref = LUA_NOREF;  // a Lua partitioner function, released with the producer
+  LuaSerdes serdes;                 // key.serializer / value.serializer
 };
 
-Producer& check_producer(lua_State* L, int index, const char* function) {
+ProducerHandle& check_producer_handle(lua_State* L, int index, const char* function) {
   auto* handle = static_cast<ProducerHandle*>(check_userdata(L, index, kProducerType, function));
   if (!handle->producer) throw LuaArgError("this producer was closed");
-  return *handle->producer;
+  return *handle;
+}
+
+Producer& check_producer(lua_State* L, int index, const char* function) {
+  return *check_producer_handle(L, index, function).producer;
+}
+
+std::optional<std::string_view> bytes_field(lua_State* L, int table, const char* field);
+
+// With a serializer configured, the key or value field is any Lua value the serializer takes; its
+// bytes are kept in `storage` for the send. Returns false (with nil, err pushed) when it refuses.
+bool serialize_field(lua_State* L, ProducerHandle& handle, const std::string& topic, int table, const char* field,
+                     std::optional<std::string>& storage, std::optional<std::string_view>& out, int& pushed) {
+  const bool is_key = std::string_view(field) == "key";
+  if (!handle.serdes.active(is_key)) {
+    out = bytes_field(L, table, field);
+    return true;
+  }
+  raw_field(L, table, field);
+  auto bytes = serialize_lua_value(L, handle.serdes, topic, is_key, -1);
+  lua_pop(L, 1);
+  if (!bytes) {
+    pushed = push_schema_error(L, bytes.error());
+    return false;
+  }
+  storage = std::move(*bytes);
+  if (storage) out = std::string_view(*storage);
+  return true;
 }
 
 lua_State* main_thread(lua_State* L) {
@@ -110,20 +139,24 @@ void report_callback_error(lua_State* L) {
 }
 
 int producer_send(lua_State* L) {
-  Producer& producer = check_producer(L, 1, "send");
+  ProducerHandle& handle = check_producer_handle(L, 1, "send");
+  Producer& producer = *handle.producer;
   std::string topic = check_string(L, 2, "send", "topic name (string)");
+  std::optional<std::string> key_bytes, value_bytes;  // serialized key and value, alive until the send returns
   const bool asynchronous = !lua_isnoneornil(L, 4);
   if (asynchronous && !lua_isfunction(L, 4)) arg_error(L, 4, "send", "callback function or nil");
   ProducerRecord record;
   record.topic = topic;
   std::vector<HeaderView> headers;
-  if (lua_type(L, 3) == LUA_TSTRING) {
+  int pushed = 0;
+  if (lua_type(L, 3) == LUA_TSTRING && !handle.serdes.active(false)) {
     std::size_t length = 0;
     const char* data = lua_tolstring(L, 3, &length);
     record.value = std::string_view(data, length);
   } else if (lua_type(L, 3) == LUA_TTABLE) {
-    record.key = bytes_field(L, 3, "key");
-    record.value = bytes_field(L, 3, "value");
+    if (!serialize_field(L, handle, topic, 3, "key", key_bytes, record.key, pushed) ||
+        !serialize_field(L, handle, topic, 3, "value", value_bytes, record.value, pushed))
+      return pushed;
     if (raw_field(L, 3, "partition") != LUA_TNIL) {
       if (!lua_isinteger(L, -1)) throw LuaArgError("send: record.partition must be a whole number");
       record.partition = static_cast<int32_t>(lua_tointeger(L, -1));
@@ -134,8 +167,15 @@ int producer_send(lua_State* L) {
     }
     read_headers(L, 3, headers);
     record.headers = headers;
+  } else if (handle.serdes.active(false) && !lua_isnoneornil(L, 3)) {
+    auto bytes = serialize_lua_value(L, handle.serdes, topic, false, 3);  // p:send(topic, 42) with a serializer
+    if (!bytes) return push_schema_error(L, bytes.error());
+    value_bytes = std::move(*bytes);
+    if (value_bytes) record.value = std::string_view(*value_bytes);
   } else {
-    arg_error(L, 3, "send", "record table {key=, value=, headers=, partition=} or a value string");
+    arg_error(L, 3, "send",
+              handle.serdes.active(false) ? "record table {key=, value=, headers=, partition=} (value.serializer is set)"
+                                          : "record table {key=, value=, headers=, partition=} or a value string");
   }
   if (!asynchronous) {
     Result<RecordMetadata> metadata = producer.send_and_wait(record);
@@ -205,6 +245,7 @@ int producer_gc(lua_State* L) {
   auto* handle = static_cast<ProducerHandle*>(luaL_testudata(L, 1, kProducerType));
   if (!handle) return 0;
   if (handle->partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, handle->partitioner_ref);
+  handle->serdes.release(L);
   handle->~ProducerHandle();
   return 0;
 }
@@ -216,7 +257,9 @@ const MethodDoc kProducerMethods[] = {
      "callback the call waits for the acknowledgement (Java's send().get()) and returns {topic, partition, offset, "
      "timestamp}; the simulated clock moves by linger.ms plus the round trip. With callback(metadata, err) it "
      "returns true at once and the record waits in a batch until it is sent (batch full, linger.ms passed, "
-     "p:flush(), c:advance(ms), ...)."},
+     "p:flush(), c:advance(ms), ...). With key.serializer / value.serializer set, key and value are whatever they "
+     "take (a number for IntegerSerializer, a table for avro) and a refusal returns nil, err with err.name = "
+     "\"SerializationException\" (err.code 409 when the registry refused the schema)."},
     {"flush", lua_entry<producer_flush>, "p:flush()", "Sends every buffered record and waits until all are acknowledged."},
     {"close", lua_entry<producer_close>, "p:close()", "Flushes, then releases the producer."},
     {"metrics", lua_entry<producer_metrics>, "p:metrics() --> { [\"batch-size-avg\"] = n, ... }",
@@ -238,28 +281,35 @@ int new_producer(lua_State* L) {
   ConfigEntries config;
   CustomPartitioner custom;
   int partitioner_ref = LUA_NOREF;
+  LuaSerdes serdes;
   if (!lua_isnoneornil(L, 2)) {
     check_table(L, 2, "producer");
-    // A Lua function as partitioner.class is klab's custom partitioner; take it out of the config.
-    if (raw_field(L, 2, "partitioner.class") == LUA_TFUNCTION) {
-      partitioner_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-      lua_newtable(L);  // a copy of the config without that key
-      lua_pushnil(L);
-      while (lua_next(L, 2)) {
-        if (lua_type(L, -2) == LUA_TSTRING && std::string_view(lua_tostring(L, -2)) == "partitioner.class") {
-          lua_pop(L, 1);
-          continue;
-        }
-        lua_pushvalue(L, -2);
-        lua_insert(L, -2);
-        lua_rawset(L, -4);
+    // Lua functions as partitioner.class (klab's custom partitioner) or key/value.serializer are
+    // taken out of the config; the rest are Kafka producer configs.
+    if (raw_field(L, 2, "partitioner.class") == LUA_TFUNCTION) partitioner_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    else lua_pop(L, 1);
+    serdes.key_function = ref_function_field(L, 2, "key.serializer");
+    serdes.value_function = ref_function_field(L, 2, "value.serializer");
+    lua_newtable(L);  // a copy of the config without those keys
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1) &&
+          (std::string_view(lua_tostring(L, -2)) == "partitioner.class" || is_serde_key(lua_tostring(L, -2)))) {
+        lua_pop(L, 1);
+        continue;
       }
-      config = config_entries_from_table(L, -1, "producer");
-      lua_pop(L, 1);
-    } else {
-      lua_pop(L, 1);
-      config = config_entries_from_table(L, 2, "producer");
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -4);
     }
+    try {
+      config = config_entries_from_table(L, -1, "producer");
+    } catch (...) {
+      serdes.release(L);
+      if (partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, partitioner_ref);
+      throw;
+    }
+    lua_pop(L, 1);
   }
   if (partitioner_ref != LUA_NOREF) {
     lua_State* main = main_thread(L);
@@ -286,11 +336,19 @@ int new_producer(lua_State* L) {
     };
   }
   Result<std::unique_ptr<Producer>> created = Producer::create(cluster, config, std::move(custom));
-  if (!created) {
-    if (partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, partitioner_ref);
-    throw LuaArgError("producer: " + created.error().message);
+  std::optional<Error> failure;
+  if (!created) failure = created.error();
+  if (created) {
+    Result<serde::ClientSerdes> kernel_serdes = serde::ClientSerdes::for_producer(cluster, (*created)->config());
+    if (kernel_serdes) serdes.kernel = std::move(*kernel_serdes);
+    else failure = kernel_serdes.error();
   }
-  push_client_handle(L, kProducerType, ProducerHandle{std::move(created).value(), partitioner_ref});
+  if (failure) {
+    if (partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, partitioner_ref);
+    serdes.release(L);
+    throw LuaArgError("producer: " + failure->message);
+  }
+  push_client_handle(L, kProducerType, ProducerHandle{std::move(created).value(), partitioner_ref, std::move(serdes)});
   return 1;
 }
 

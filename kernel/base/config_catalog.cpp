@@ -306,6 +306,30 @@ ConfigCatalog make_producer_catalog() {
        "without a key follows the uniform sticky rule (KIP-794). RoundRobinPartitioner: every record, "
        "keyed or not, goes to the next partition in turn. In klab a Lua function(topic, key, value, "
        "partition_count) returning a partition number is also accepted."},
+      {"key.serializer", ConfigType::String, std::monostate{}, {}, {}, {"org.apache.kafka.common.serialization.StringSerializer", "org.apache.kafka.common.serialization.IntegerSerializer", "org.apache.kafka.common.serialization.LongSerializer", "org.apache.kafka.common.serialization.DoubleSerializer", "org.apache.kafka.common.serialization.ByteArraySerializer", "StringSerializer", "IntegerSerializer", "LongSerializer", "DoubleSerializer", "ByteArraySerializer", "io.confluent.kafka.serializers.KafkaAvroSerializer", "KafkaAvroSerializer", "avro"},
+       "How the producer turns a record's key into bytes: StringSerializer (UTF-8), IntegerSerializer (4 bytes, "
+       "big-endian), LongSerializer (8), DoubleSerializer (8, IEEE 754), ByteArraySerializer, with or without "
+       "Kafka's package name org.apache.kafka.common.serialization; avro (Confluent's KafkaAvroSerializer): the "
+       "registry's wire format with key.schema, subject <topic>-key. Java requires it; klab's default (null) sends "
+       "Lua strings as they are. A Lua function(topic, key) returning a string is also accepted."},
+      {"value.serializer", ConfigType::String, std::monostate{}, {}, {}, {"org.apache.kafka.common.serialization.StringSerializer", "org.apache.kafka.common.serialization.IntegerSerializer", "org.apache.kafka.common.serialization.LongSerializer", "org.apache.kafka.common.serialization.DoubleSerializer", "org.apache.kafka.common.serialization.ByteArraySerializer", "StringSerializer", "IntegerSerializer", "LongSerializer", "DoubleSerializer", "ByteArraySerializer", "io.confluent.kafka.serializers.KafkaAvroSerializer", "KafkaAvroSerializer", "avro"},
+       "How the producer turns a record's value into bytes; same choices as key.serializer. avro "
+       "(io.confluent.kafka.serializers.KafkaAvroSerializer) writes magic byte 0, the schema id (4 bytes, "
+       "big-endian) and the Avro binary of the value (a Lua table) under value.schema, registering the schema "
+       "under the subject <topic>-value (TopicNameStrategy). A Lua function(topic, value) returning a string is "
+       "also accepted."},
+      {"key.schema", ConfigType::String, std::monostate{}, {}, {}, {},
+       "klab: the Avro schema (JSON text) of the keys when key.serializer is avro. In Java the schema travels "
+       "with the GenericRecord or the generated class."},
+      {"value.schema", ConfigType::String, std::monostate{}, {}, {}, {},
+       "klab: the Avro schema (JSON text) of the values when value.serializer is avro: the writer's schema, "
+       "registered (auto.register.schemas) or looked up under <topic>-value. In Java the schema travels with "
+       "the GenericRecord or the generated class."},
+      {"auto.register.schemas", ConfigType::Boolean, true, {}, {}, {},
+       "Confluent's Avro serializer: register the schema under its subject on first use. The registry refuses a "
+       "schema that breaks the subject's compatibility level, and the send fails with a SerializationException "
+       "(error code 409). false: the schema must already be registered (else error code 40403), as production "
+       "deployments usually require."},
       {"partitioner.ignore.keys", ConfigType::Boolean, false, {}, {}, {},
        "When true, the built-in partitioner ignores keys and treats every record like a keyless one "
        "(sticky). Per-key ordering is then lost."},
@@ -332,6 +356,21 @@ ConfigCatalog make_consumer_catalog() {
        "Where to start when there is no committed offset or the position is out of range. earliest: the "
        "log start offset. latest (default): the log end offset, so only new records are read. none: "
        "fail with OFFSET_OUT_OF_RANGE / NoOffsetForPartition."},
+      {"key.deserializer", ConfigType::String, std::monostate{}, {}, {}, {"org.apache.kafka.common.serialization.StringDeserializer", "org.apache.kafka.common.serialization.IntegerDeserializer", "org.apache.kafka.common.serialization.LongDeserializer", "org.apache.kafka.common.serialization.DoubleDeserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer", "StringDeserializer", "IntegerDeserializer", "LongDeserializer", "DoubleDeserializer", "ByteArrayDeserializer", "io.confluent.kafka.serializers.KafkaAvroDeserializer", "KafkaAvroDeserializer", "avro"},
+       "How the consumer turns key bytes back into a value: StringDeserializer, IntegerDeserializer, "
+       "LongDeserializer, DoubleDeserializer, ByteArrayDeserializer (Kafka's names, with or without the package "
+       "org.apache.kafka.common.serialization), or avro (Confluent's KafkaAvroDeserializer). Unset: keys come as "
+       "Lua strings. A Lua function(topic, bytes) is also accepted."},
+      {"value.deserializer", ConfigType::String, std::monostate{}, {}, {}, {"org.apache.kafka.common.serialization.StringDeserializer", "org.apache.kafka.common.serialization.IntegerDeserializer", "org.apache.kafka.common.serialization.LongDeserializer", "org.apache.kafka.common.serialization.DoubleDeserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer", "StringDeserializer", "IntegerDeserializer", "LongDeserializer", "DoubleDeserializer", "ByteArrayDeserializer", "io.confluent.kafka.serializers.KafkaAvroDeserializer", "KafkaAvroDeserializer", "avro"},
+       "How the consumer turns value bytes back into a value; same choices as key.deserializer. avro reads the "
+       "schema id after magic byte 0, fetches that (writer's) schema from the registry and decodes the Avro "
+       "binary into a Lua table, resolved against specific.reader.schema when set. A record it cannot decode "
+       "makes poll() fail at that record (RecordDeserializationException); seek past it to go on."},
+      {"specific.reader.schema", ConfigType::String, std::monostate{}, {}, {}, {},
+       "klab: the consumer's reader schema for Avro values (in Java: the schema of the generated class used with "
+       "specific.avro.reader=true). Data written with another schema is resolved to it by Avro's rules: fields the "
+       "reader added take their defaults, fields it dropped are skipped, int widens to long, ... Unset: values are "
+       "decoded with the writer's schema."},
       {"max.poll.records", ConfigType::Int, int64_t{500}, 1, {}, {},
        "The most records one poll() returns."},
       {"client.id", ConfigType::String, string(""), {}, {}, {},

@@ -17,6 +17,7 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("retention")   how old data goes away         help("compaction")  latest value per key
   help("throughput")  batching, compression, costs   help("compression") codecs, ratio, disk
   help("metrics")     Kafka's metrics, Prometheus
+  help("serdes")      serializers, Avro, wire format help("schemas")     registry, compatibility
   help("configs")     every config key by scope      help("linger.ms")   one config key
   help("inspect")     SQL on a recorded run: lag, under-replicated partitions, events, plots
   help(cluster)       the methods of an object       help(klab)          klab.* functions
@@ -34,6 +35,42 @@ under-replicated and for how long, when leaders moved.
 A sample (brokers, topics, partitions, replicas, groups, group_offsets, metrics) is taken each
 time the simulated clock passes a multiple of inspect.sample.ms (help("inspect.sample.ms"));
 events are written as they happen. Shell: klab inspect run.sqlite ["SELECT ..."] [--csv|--json].
+serdes = [=[
+Serializers turn keys and values into bytes; Kafka only stores bytes. Producer configs
+key.serializer / value.serializer, consumer configs key.deserializer / value.deserializer:
+  StringSerializer  IntegerSerializer (4 bytes, big-endian)  LongSerializer (8)
+  DoubleSerializer (8, IEEE 754)  ByteArraySerializer   (also with org.apache.kafka.common.serialization.)
+  avro  (Confluent's io.confluent.kafka.serializers.KafkaAvroSerializer / KafkaAvroDeserializer)
+  a Lua function(topic, value) --> bytes  (deserializer: function(topic, bytes) --> value)
+Unset, klab sends Lua strings as they are. Avro:
+  p = cluster:producer{ ["value.serializer"] = "avro", ["value.schema"] = [[ {"type":"record", ...} ]] }
+  p:send("news", { key = "k1", value = { title = "Kafka 3.7", views = 10 } })
+  k = cluster:consumer{ ["value.deserializer"] = "avro", ["specific.reader.schema"] = [[ ... ]] }
+Wire format of an Avro value: magic byte 0, the schema id (4 bytes, big-endian), the Avro binary:
+field values only, no field names, so it is much smaller than JSON. cluster:schema_registry():
+explain(bytes) takes one apart. A value that does not fit the schema, or a schema the registry
+refuses, makes send return nil, err (SerializationException). A consumer that cannot decode a
+record stops at it (RecordDeserializationException); seek past it to go on. See help("schemas").
+]=],
+
+schemas = [[
+The schema registry (c:schema_registry(), Confluent Schema Registry's API): each topic's value
+schemas live under the subject "<topic>-value" (keys: "<topic>-key"), as versions 1, 2, ...;
+every distinct schema has a global id, the one written in each record. State: the compacted
+topic _schemas; sr:restart() rebuilds everything from it.
+  sr = cluster:schema_registry()
+  sr:register("news-value", schema)   sr:versions("news-value")   sr:get(id)   sr:subjects()
+  sr:test("news-value", schema)       sr:compatibility("news-value", "FULL")
+Compatibility (per subject, or global with a nil subject; BACKWARD by default):
+  BACKWARD  the new schema can read data written with the latest one: delete fields, add fields
+            WITH a default. Upgrade consumers first.     *_TRANSITIVE: against every version.
+  FORWARD   the latest schema can read data written with the new one: add fields, delete fields
+            that had a default. Upgrade producers first.
+  FULL      both.   NONE   no check.
+Reading with another schema (Avro schema resolution): fields the reader added take their
+default, fields it lacks are skipped, int widens to long/float/double, a field renamed keeps
+the old name in "aliases", an enum symbol the reader lacks becomes its enum "default".
+Lab 17 runs the whole evolution.
 ]],
 
 throughput = [[
