@@ -2,7 +2,7 @@
 # Skips apt entirely when everything is already installed, so a second run is quiet and fast.
 klab_packages=(cmake ninja-build g++ pkg-config liblua5.4-dev libedit-dev libfmt-dev libcli11-dev
                doctest-dev libbenchmark-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
-               nlohmann-json3-dev libxml2-utils)
+               nlohmann-json3-dev libxml2-utils libsqlite3-dev)
 
 klab_install_deps() { klab_install_packages "${klab_packages[@]}"; }
 
