@@ -24,6 +24,10 @@ std::shared_ptr<Cluster> shared_cluster(lua_State* L, int index);
 void register_cluster_type(lua_State* L);
 void register_producer_type(lua_State* L);
 void register_consumer_type(lua_State* L);
+// The Connect worker (lua_connect.cpp): c:connect(), klab._connect_workdir.
+void register_connect_type(lua_State* L);
+int cluster_connect(lua_State* L);
+int klab_connect_workdir(lua_State* L);
 // Creates a producer / consumer for the cluster userdata at stack index 1; config table at 2.
 int new_producer(lua_State* L);
 int new_consumer(lua_State* L);
@@ -47,4 +51,5 @@ struct TypeDoc;
 extern const TypeDoc kClusterTypeDoc;
 extern const TypeDoc kProducerTypeDoc;
 extern const TypeDoc kConsumerTypeDoc;
+extern const TypeDoc kConnectWorkerTypeDoc;
 }  // namespace klab

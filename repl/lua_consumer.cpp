@@ -12,6 +12,7 @@
 
 #include "client/consumer.hpp"
 #include "lua_bindings.hpp"
+#include "lua_interceptors.hpp"
 #include "lua_support.hpp"
 
 namespace klab {
@@ -468,8 +469,10 @@ int new_consumer(lua_State* L) {
   callbacks->main = lua_tothread(L, -1);
   lua_pop(L, 1);
   callbacks->current = L;
+  std::shared_ptr<void> interceptors;
   if (!lua_isnoneornil(L, 2)) {
     check_table(L, 2, "consumer");
+    interceptors = take_interceptors(L, 2, "consumer", false);
     // Listener functions may sit beside the configs; the rest are Kafka consumer configs.
     read_listeners(L, 2, *callbacks, "consumer");
     lua_newtable(L);
@@ -489,6 +492,7 @@ int new_consumer(lua_State* L) {
   }
   Result<std::unique_ptr<Consumer>> created = Consumer::create(cluster, config, make_listener(callbacks));
   if (!created) throw LuaArgError("consumer: " + created.error().message);
+  if (interceptors) (*created)->set_interceptors(consumer_interceptors(interceptors));
   push_client_handle(L, kConsumerType, ConsumerHandle{std::move(created).value(), {}, callbacks});
   return 1;
 }

@@ -8,6 +8,7 @@
 
 #include "client/producer.hpp"
 #include "lua_bindings.hpp"
+#include "lua_interceptors.hpp"
 #include "lua_support.hpp"
 
 namespace klab {
@@ -234,8 +235,10 @@ int new_producer(lua_State* L) {
   ConfigEntries config;
   CustomPartitioner custom;
   int partitioner_ref = LUA_NOREF;
+  std::shared_ptr<void> interceptors;
   if (!lua_isnoneornil(L, 2)) {
     check_table(L, 2, "producer");
+    interceptors = take_interceptors(L, 2, "producer", true);
     // A Lua function as partitioner.class is klab's custom partitioner; take it out of the config.
     if (raw_field(L, 2, "partitioner.class") == LUA_TFUNCTION) {
       partitioner_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -286,6 +289,7 @@ int new_producer(lua_State* L) {
     if (partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, partitioner_ref);
     throw LuaArgError("producer: " + created.error().message);
   }
+  if (interceptors) (*created)->set_interceptors(producer_interceptors(interceptors));
   push_client_handle(L, kProducerType, ProducerHandle{std::move(created).value(), partitioner_ref});
   return 1;
 }

@@ -36,7 +36,10 @@ Worker::Worker(Cluster& cluster, WorkerOptions options, std::shared_ptr<WorkDire
     : cluster_(cluster), options_(std::move(options)), directory_(std::move(directory)) {}
 
 Worker::~Worker() {
-  for (auto& [name, connector] : connectors_) stop_tasks(*connector);
+  // The cluster is going away and its other services may already be gone: tasks are dropped without
+  // the graceful stop (commits, LeaveGroup) that would talk to them. Source offsets are flushed.
+  flush_offsets();
+  connectors_.clear();
   if (options_.owns_directory) {
     std::error_code ignored;
     std::filesystem::remove_all(directory_->root(), ignored);
