@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "connect/properties.hpp"
+#include "connect/sqlite_query.hpp"
 #include "connect/worker.hpp"
 #include "lua_bindings.hpp"
 #include "lua_support.hpp"
@@ -389,6 +390,27 @@ int worker_write_file(lua_State* L) {
   return push_status_result(L, worker.directory().write(name, text, append));
 }
 
+int worker_sql(lua_State* L) {
+  Worker& worker = check_worker(L, 1, "sql");
+  const std::string database = check_string(L, 2, "sql", "database file name");
+  Result<connect::QueryResult> result = connect::query_sqlite(worker.directory(), database, check_string(L, 3, "sql", "SQL text"));
+  if (!result) return push_kafka_error(L, result.error());
+  lua_createtable(L, static_cast<int>(result->rows.size()), 0);
+  lua_Integer n = 0;
+  for (const auto& row : result->rows) {
+    lua_createtable(L, 0, static_cast<int>(row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      using Type = connect::SqlValue::Type;
+      if (row[i].type == Type::Null) continue;
+      if (row[i].type == Type::Text || lua_stringtonumber(L, row[i].text.c_str()) == 0)
+        lua_pushlstring(L, row[i].text.data(), row[i].text.size());
+      lua_setfield(L, -2, result->columns[i].c_str());
+    }
+    lua_rawseti(L, -2, ++n);
+  }
+  return 1;
+}
+
 int worker_dir(lua_State* L) {
   lua_pushstring(L, check_worker(L, 1, "dir").directory().root().c_str());
   return 1;
@@ -428,6 +450,8 @@ const MethodDoc kWorkerMethods[] = {
     {"read_file", lua_entry<worker_read_file>, "w:read_file(name) --> text | nil", "A file of the worker's directory (e.g. a sink's output)."},
     {"write_file", lua_entry<worker_write_file>, "w:write_file(name, text [, append]) --> true | nil, err",
      "Writes (or appends to) a file of the worker's directory: a .properties file, a source's input."},
+    {"sql", lua_entry<worker_sql>, "w:sql(\"db.sqlite\", \"SELECT ...\") --> { {column = value, ...}, ... } | nil, err",
+     "Reads a SQLite database of the worker's directory (what the JDBC sink wrote), read-only, at most 10000 rows."},
     {"dir", lua_entry<worker_dir>, "w:dir() --> path", "The worker's working directory; connectors' paths stay inside it."},
 };
 

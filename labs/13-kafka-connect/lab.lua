@@ -46,8 +46,9 @@ return {
     klab._connect_workdir(c, { ["connect-file-sink.properties"] = SINK_PROPERTIES })
     assert(c:create_topic("news", { partitions = 2, replication_factor = 3 }))
     assert(c:create_topic("orders", { partitions = 1, replication_factor = 3 }))
+    assert(c:create_topic("customers", { partitions = 1, replication_factor = 3 }))
   end,
-  variant = function(k) return { params = { news = 4 + k, good_orders = 3 + k } } end,
+  variant = function(k) return { params = { news = 4 + k, good_orders = 3 + k, customers = 3 + k } } end,
   intro = [[
 A standalone Connect worker runs inside the cluster: w = cluster:connect(). Its working directory holds the
 course's connect-file-sink.properties (w:read_file("connect-file-sink.properties")). See help("connect").
@@ -139,6 +140,35 @@ Run the simulation, read dlq-orders from the beginning and report the bad record
         if ctx.need("exception", "string") ~= "org.apache.kafka.connect.errors.DataException" then
           return false, "exception: read the __connect.errors.exception.class.name header"
         end
+        return true
+      end,
+    },
+    {
+      id = "sqlite",
+      title = "A JDBC sink filling an SQLite table",
+      points = 2,
+      text = [[
+Send lab.params.customers customers to topic customers, keyed by their id ("c1", "c2", ...), each value a
+JsonConverter envelope with a schema:
+  {"schema":{"type":"struct","fields":[{"type":"string","optional":false,"field":"name"}]},"payload":{"name":"..."}}
+then send a second version of customer c1 (a new name). Create "customers-db" with
+  ["connector.class"] = "io.confluent.connect.jdbc.JdbcSinkConnector", ["connection.url"] = "jdbc:sqlite:shop.db",
+  ["auto.create"] = true, ["insert.mode"] = "upsert", ["pk.mode"] = "record_key", ["pk.fields"] = "id",
+  ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter"
+Run the simulation and report what the table holds (w:sql("shop.db", "SELECT ...")):
+  lab.answer("rows", <number of rows>); lab.answer("c1", <c1's name in the table>)]],
+      hints = { "upsert with a primary key from the record key keeps one row per key: the latest." },
+      check = function(ctx)
+        local rows = worker(ctx):sql("shop.db", "SELECT id, name FROM customers ORDER BY id")
+        if not rows then return false, "there is no table customers in shop.db yet" end
+        if #rows ~= ctx.params.customers then return false, "the table should hold one row per customer" end
+        local c1
+        for _, row in ipairs(rows) do if row.id == "c1" then c1 = row.name end end
+        local last
+        for _, r in ipairs(ctx.records("customers")) do if r.key == "c1" then last = r.value end end
+        if not last or not last:find(c1 or "\0", 1, true) then return false, "c1's row should hold its latest name" end
+        if ctx.need("rows", "number") ~= #rows then return false, "rows: count the rows of the table" end
+        if ctx.need("c1", "string") ~= c1 then return false, "c1: the name the table holds for c1" end
         return true
       end,
     },

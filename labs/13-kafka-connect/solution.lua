@@ -37,3 +37,15 @@ local r = k:poll(1000)[1]
 lab.answer("dlq_value", r.value)
 lab.answer("stage", r.headers["__connect.errors.stage"])
 lab.answer("exception", r.headers["__connect.errors.exception.class.name"])
+
+local schema = '{"type":"struct","fields":[{"type":"string","optional":false,"field":"name"}]}'
+local function customer(name) return '{"schema":' .. schema .. ',"payload":{"name":"' .. name .. '"}}' end
+for i = 1, lab.params.customers do assert(p:send("customers", { key = "c" .. i, value = customer("customer-" .. i) })) end
+assert(p:send("customers", { key = "c1", value = customer("customer-1-renamed") }))
+assert(w:create{ name = "customers-db", ["connector.class"] = "io.confluent.connect.jdbc.JdbcSinkConnector",
+  topics = "customers", ["connection.url"] = "jdbc:sqlite:shop.db", ["auto.create"] = true, ["insert.mode"] = "upsert",
+  ["pk.mode"] = "record_key", ["pk.fields"] = "id", ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter" })
+cluster:advance(10000)
+local rows = assert(w:sql("shop.db", "SELECT id, name FROM customers ORDER BY id"))
+lab.answer("rows", #rows)
+for _, row in ipairs(rows) do if row.id == "c1" then lab.answer("c1", row.name) end end

@@ -14,3 +14,6 @@ lab.answer("tolerant_lines", lab.params.good_orders + 1)
 lab.answer("dlq_value", "oops")
 lab.answer("stage", "TASK_PUT")
 lab.answer("exception", "java.lang.Exception")
+-- and it expects insert mode to keep both versions of c1.
+lab.answer("rows", lab.params.customers + 1)
+lab.answer("c1", "customer-1")

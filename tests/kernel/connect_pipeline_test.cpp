@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "connect/converters.hpp"
+#include "connect/sqlite_query.hpp"
 #include "connect/transforms.hpp"
 #include "connect/worker.hpp"
 #include "test_support.hpp"
@@ -254,6 +255,74 @@ TEST_CASE("a sink file outside the working directory fails the task with the rea
   REQUIRE(created.ok());
   CHECK(created->tasks.at(0).state == State::Failed);
   CHECK(created->tasks.at(0).trace.find("outside the Connect working directory") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace klab::connect
+
+namespace klab::connect {
+namespace {
+
+TEST_CASE("the JDBC sink for SQLite creates the table, upserts by key and deletes on tombstones") {
+  TempDir dir;
+  auto cluster = test::make_cluster();
+  test::make_topic(*cluster, "customers", 1, 3);
+  Worker& worker = start_worker(*cluster, dir);
+  REQUIRE(worker.create({{"name", "db"}, {"connector.class", "io.confluent.connect.jdbc.JdbcSinkConnector"},
+                         {"connection.url", "jdbc:sqlite:shop.db"}, {"topics", "customers"}, {"auto.create", "true"},
+                         {"insert.mode", "upsert"}, {"pk.mode", "record_key"}, {"pk.fields", "id"},
+                         {"delete.enabled", "true"}, {"key.converter", "StringConverter"},
+                         {"value.converter", "JsonConverter"}}).ok());
+  const std::string schema = R"({"type":"struct","fields":[{"type":"string","optional":false,"field":"name"},)"
+                             R"({"type":"int32","optional":true,"field":"age"}]})";
+  auto producer = test::make_producer(*cluster);
+  auto send = [&](std::string key, std::optional<std::string> value) {
+    ProducerRecord record{.topic = "customers", .key = key};
+    if (value) record.value = *value;
+    REQUIRE(producer->send(record).ok());
+  };
+  const std::string alice1 = R"({"schema":)" + schema + R"(,"payload":{"name":"alice","age":30}})";
+  const std::string bob = R"({"schema":)" + schema + R"(,"payload":{"name":"bob","age":null}})";
+  const std::string alice2 = R"({"schema":)" + schema + R"(,"payload":{"name":"alice","age":31}})";
+  send("a", alice1);
+  send("b", bob);
+  send("a", alice2);
+  send("b", std::nullopt);
+  producer->flush();
+  cluster->advance(6000);
+  REQUIRE(worker.status("db")->tasks.at(0).state == State::Running);
+  Result<QueryResult> rows = query_sqlite(worker.directory(), "shop.db", "SELECT id, name, age FROM customers ORDER BY id");
+  REQUIRE(rows.ok());
+  REQUIRE(rows->rows.size() == 1);
+  CHECK(rows->rows[0][0].text == "a");
+  CHECK(rows->rows[0][1].text == "alice");
+  CHECK(rows->rows[0][2].text == "31");
+  CHECK_FALSE(query_sqlite(worker.directory(), "shop.db", "DELETE FROM customers").ok());  // read-only
+  CHECK_FALSE(query_sqlite(worker.directory(), "../shop.db", "SELECT 1").ok());
+}
+
+TEST_CASE("the JDBC sink in insert mode fails its task on a duplicate key, and without auto.create on a missing table") {
+  TempDir dir;
+  auto cluster = test::make_cluster();
+  test::make_topic(*cluster, "t", 1, 1);
+  Worker& worker = start_worker(*cluster, dir);
+  REQUIRE(worker.create({{"name", "missing"}, {"connector.class", "JdbcSink"}, {"connection.url", "jdbc:sqlite:a.db"},
+                         {"topics", "t"}, {"value.converter", "JsonConverter"}, {"value.converter.schemas.enable", "false"},
+                         {"key.converter", "StringConverter"}}).ok());
+  REQUIRE(worker.create({{"name", "dupes"}, {"connector.class", "JdbcSink"}, {"connection.url", "jdbc:sqlite:b.db"},
+                         {"topics", "t"}, {"value.converter", "JsonConverter"}, {"value.converter.schemas.enable", "false"},
+                         {"key.converter", "StringConverter"}, {"auto.create", "true"}, {"pk.mode", "record_value"},
+                         {"pk.fields", "id"}}).ok());
+  auto producer = test::make_producer(*cluster);
+  for (int i = 0; i < 2; ++i) REQUIRE(producer->send(ProducerRecord{.topic = "t", .value = R"({"id":1})"}).ok());
+  producer->flush();
+  cluster->advance(6000);
+  ConnectorStatus missing = *worker.status("missing");
+  CHECK(missing.tasks.at(0).state == State::Failed);
+  CHECK(missing.tasks.at(0).trace.find("Table \"t\" is missing and auto-creation is disabled") != std::string::npos);
+  ConnectorStatus dupes = *worker.status("dupes");
+  CHECK(dupes.tasks.at(0).state == State::Failed);
+  CHECK(dupes.tasks.at(0).trace.find("UNIQUE constraint failed") != std::string::npos);
 }
 
 }  // namespace
