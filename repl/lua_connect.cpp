@@ -299,8 +299,7 @@ int worker_create(lua_State* L) {
     if (!text) return push_kafka_error(L, text.error());
     if (!*text)
       return push_kafka_error(L, make_error(ErrorCode::INVALID_CONFIG,
-                                            fmt::format("no file {} in the Connect working directory {}", file,
-                                                        worker.directory().root().string())));
+                                            fmt::format("no file {} in the Connect working directory (w:dir())", file)));
     Result<std::vector<connect::PropertyEntry>> parsed = connect::parse_properties(**text);
     if (!parsed) return push_kafka_error(L, make_error(ErrorCode::INVALID_CONFIG, file + ": " + parsed.error().message));
     for (const connect::PropertyEntry& entry : *parsed) entries.emplace_back(entry.key, entry.value);

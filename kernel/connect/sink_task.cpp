@@ -47,14 +47,7 @@ class SinkRunner final : public TaskRunner {
     if (auto failure = logic_->start()) return fail(*failure);
     state_ = State::Running;
     schedule_poll();
-    schedule_commit();
-  }
-
-  void pause() override {
-    if (state_ == State::Running) state_ = State::Paused;
-  }
-  void resume() override {
-    if (state_ == State::Paused) state_ = State::Running;
+    schedule_commits([this] { commit(false); });
   }
 
   void stop() override {
@@ -66,20 +59,10 @@ class SinkRunner final : public TaskRunner {
   }
 
  private:
-  void schedule_poll() {
+  void schedule_poll(int64_t delay_ms = kSinkPollIntervalMs) {
     std::weak_ptr<bool> alive = alive_;
-    env_.cluster->scheduler().schedule_after(kSinkPollIntervalMs, [this, alive] {
+    env_.cluster->scheduler().schedule_after(delay_ms, [this, alive] {
       if (auto a = alive.lock(); a && *a) poll_once();
-    });
-  }
-
-  void schedule_commit() {
-    std::weak_ptr<bool> alive = alive_;
-    env_.cluster->scheduler().schedule_after(env_.offset_flush_interval_ms, [this, alive] {
-      auto a = alive.lock();
-      if (!a || !*a || state_ == State::Failed) return;
-      commit(false);
-      schedule_commit();
     });
   }
 
@@ -99,7 +82,8 @@ class SinkRunner final : public TaskRunner {
       deliver();
     }
     if (state_ == State::Failed) return release_after_failure();
-    if (*alive_) schedule_poll();
+    // A poll that brought records is followed at once (1 ms) by the next, as a task's loop does.
+    if (*alive_) schedule_poll(records_.empty() || state_ == State::Paused ? kSinkPollIntervalMs : 1);
   }
 
   // As WorkerSinkTask closes its partitions when it dies: what was put is committed, the consumer

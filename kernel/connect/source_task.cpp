@@ -34,14 +34,7 @@ class SourceRunner final : public TaskRunner {
     if (auto failure = logic_->start(lookup)) return fail(*failure);
     state_ = State::Running;
     schedule_poll(0);
-    schedule_commit();
-  }
-
-  void pause() override {
-    if (state_ == State::Running) state_ = State::Paused;
-  }
-  void resume() override {
-    if (state_ == State::Paused) state_ = State::Running;
+    schedule_commits([this] { commit_offsets(); });
   }
 
   void stop() override {
@@ -63,16 +56,6 @@ class SourceRunner final : public TaskRunner {
     std::weak_ptr<bool> alive = alive_;
     env_.cluster->scheduler().schedule_after(delay_ms, [this, alive] {
       if (auto a = alive.lock(); a && *a) poll_once();
-    });
-  }
-
-  void schedule_commit() {
-    std::weak_ptr<bool> alive = alive_;
-    env_.cluster->scheduler().schedule_after(env_.offset_flush_interval_ms, [this, alive] {
-      auto a = alive.lock();
-      if (!a || !*a || state_ == State::Failed) return;
-      commit_offsets();
-      schedule_commit();
     });
   }
 

@@ -24,6 +24,16 @@ void TaskRunner::fail(const Failure& failure) {
                        "and will not recover until manually restarted\n{}", config_.name, id_, task_name(), trace_));
 }
 
+void TaskRunner::schedule_commits(std::function<void()> commit) {
+  std::weak_ptr<bool> alive = alive_;
+  env_.cluster->scheduler().schedule_after(env_.offset_flush_interval_ms, [this, alive, commit = std::move(commit)] {
+    auto a = alive.lock();
+    if (!a || !*a || state_ == State::Failed) return;
+    commit();
+    schedule_commits(commit);
+  });
+}
+
 std::optional<Failure> TaskRunner::build_pipeline() {
   auto converter = [&](const char* key, std::unique_ptr<Converter>& out) -> std::optional<Failure> {
     const std::string name = config_.values.is_set(key) ? config_.values.get_string(key) : "JsonConverter";

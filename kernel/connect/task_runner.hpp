@@ -4,7 +4,8 @@
 // Task states (status JSON): UNASSIGNED --start--> RUNNING <--pause/resume--> PAUSED
 //   RUNNING|PAUSED --failure--> FAILED (trace kept; only a restart leaves it)   any --stop--> gone
 //
-// Timing on the cluster's scheduler: a sink task polls its consumer every kSinkPollIntervalMs, a source
+// Timing on the cluster's scheduler: a sink task polls its consumer every kSinkPollIntervalMs (1 ms after a
+// poll that brought records), a source
 // task polls its connector again at once after records and after idle_wait_ms (1 s for FileStreamSource)
 // after none; offsets are committed every offset.flush.interval.ms and when the task stops. These timers
 // exist only while a task is RUNNING or PAUSED, so a cluster with no running connector stays idle.
@@ -48,8 +49,13 @@ class TaskRunner {
   const std::string& trace() const { return trace_; }
   int32_t id() const { return id_; }
   virtual void start() = 0;
-  virtual void pause() = 0;
-  virtual void resume() = 0;
+  // A paused task keeps its clients and timers but hands no records on.
+  void pause() {
+    if (state_ == State::Running) state_ = State::Paused;
+  }
+  void resume() {
+    if (state_ == State::Paused) state_ = State::Running;
+  }
   // Commits what it can and releases its clients; the runner is destroyed next.
   virtual void stop() = 0;
 
@@ -57,6 +63,8 @@ class TaskRunner {
   TaskRunner(const ConnectorConfig& config, int32_t id, TaskEnvironment environment);
   void fail(const Failure& failure);
   std::string task_name() const { return config_.name + "-" + std::to_string(id_); }
+  // Runs `commit` every offset.flush.interval.ms while the task lives and has not failed.
+  void schedule_commits(std::function<void()> commit);
   // Converters and transforms from the config (INVALID_CONFIG was ruled out at creation).
   std::optional<Failure> build_pipeline();
   // errors.tolerance: true when the record is to be skipped, false when the task failed.

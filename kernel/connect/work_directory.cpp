@@ -31,9 +31,9 @@ Result<fs::path> WorkDirectory::resolve(std::string_view name) const {
   auto [root_end, resolved_it] = std::mismatch(root_.begin(), root_.end(), resolved.begin(), resolved.end());
   if (root_end != root_.end() || resolved == root_)
     return make_error(ErrorCode::INVALID_CONFIG,
-                      fmt::format("the path {} is outside the Connect working directory {}; connectors may only use "
-                                  "files inside it (give a relative path such as test.sink.txt)",
-                                  std::string(name), root_.string()));
+                      fmt::format("the path {} is outside the Connect working directory (w:dir()); connectors may "
+                                  "only use files inside it (give a relative path such as test.sink.txt)",
+                                  std::string(name)));
   return resolved;
 }
 
