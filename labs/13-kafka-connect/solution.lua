@@ -25,7 +25,7 @@ json_sink("orders-tolerant", "tolerant.txt", { ["errors.tolerance"] = "all" })
 json_sink("orders-dlq", "dlq.txt", { ["errors.tolerance"] = "all", ["errors.deadletterqueue.topic.name"] = "dlq-orders",
   ["errors.deadletterqueue.context.headers.enable"] = true, ["errors.log.enable"] = true })
 cluster:advance(10000)
-lab.answer("strict_state", w:status("orders-strict").tasks[1].state)
+lab.answer("strict_reason", w:status("orders-strict").tasks[1].trace:match("^[^\n]*"))
 local count = 0
 for _ in w:read_file("tolerant.txt"):gmatch("\n") do count = count + 1 end
 lab.answer("tolerant_lines", count)

@@ -9,7 +9,7 @@ lab.answer("lines", {})
 lab.answer("group", "local-file-sink")
 p:send("orders", { value = "oops" })
 w:create{ name = "orders-strict", ["connector.class"] = "FileStreamSink", topics = "orders", file = "strict.txt" }
-lab.answer("strict_state", "RUNNING")
+lab.answer("strict_reason", "org.apache.kafka.connect.errors.DataException")
 lab.answer("tolerant_lines", lab.params.good_orders + 1)
 lab.answer("dlq_value", "oops")
 lab.answer("stage", "TASK_PUT")
