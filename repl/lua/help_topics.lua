@@ -330,6 +330,7 @@ start it in a fresh temporary directory. Connectors only touch files inside that
   w:status("s")   REST status JSON: RUNNING / PAUSED / FAILED (with trace) / UNASSIGNED
   w:pause(n) w:resume(n) w:restart(n [, {include_tasks=true, only_failed=true}]) w:restart_task(n, id)
   w:delete(n) w:list() w:config(n) w:log() w:read_file(f) w:write_file(f, text [, append])
+  w:sql("db.sqlite", "SELECT ...")   read what the JDBC sink wrote (read-only)
 Connectors: FileStreamSink (file, topics), FileStreamSource (file, topic; remembers its position in
 offset.storage.file.filename), io.confluent.connect.jdbc.JdbcSinkConnector for SQLite
 (connection.url=jdbc:sqlite:db.sqlite, auto.create, insert.mode, pk.mode, pk.fields, delete.enabled), and
@@ -342,7 +343,8 @@ transformed; all skips it (errors.log.enable logs it; a sink's errors.deadletter
 bytes, with __connect.errors.* headers when errors.deadletterqueue.context.headers.enable=true).
 Sink tasks consume as group connect-<name>, committing every offset.flush.interval.ms (60 s).
 Transforms: transforms=a,b  transforms.a.type=org.apache.kafka.connect.transforms.InsertField$Value ...
-(InsertField, ReplaceField, MaskField, ValueToKey). Timing: a sink task polls every 100 simulated ms;
+(InsertField, ReplaceField, MaskField, ValueToKey). Timing: a sink task polls every 100 simulated ms
+(1 ms after a poll that brought records);
 FileStreamSource rereads its file every second. A running connector keeps these timers; without one the
 cluster is idle. help("errors.tolerance") and the other keys document each setting.
 ]],

@@ -117,6 +117,23 @@ TEST_CASE("transforms: InsertField, ReplaceField, MaskField and ValueToKey by Ka
   CHECK(refused.failure->message == "Only Struct objects supported for [field insertion], found: java.lang.String");
 }
 
+TEST_CASE("InsertField on a struct adds an optional field to the schema and the value") {
+  Result<ConnectorConfig> config = parse_connector_config(
+      {{"name", "s"}, {"connector.class", "FileStreamSink"}, {"file", "f"}, {"topics", "t"}, {"transforms", "where"},
+       {"transforms.where.type", "InsertField$Value"}, {"transforms.where.partition.field", "from_partition"}});
+  REQUIRE(config.ok());
+  auto transforms = std::move(make_transforms(*config).value());
+  ConnectRecord record;
+  record.topic = "t";
+  record.partition = 2;
+  record.value = SchemaAndValue{Json::parse(R"({"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false})"),
+                                Json::parse(R"({"id":1})")};
+  Attempt<ConnectRecord> inserted = transforms[0]->apply(record, true);
+  REQUIRE(inserted.ok());
+  CHECK(java_string(inserted.value->value) == "Struct{id=1,from_partition=2}");
+  CHECK((*inserted.value->value.schema)["fields"][1] == Json::parse(R"({"type":"int32","optional":true,"field":"from_partition"})"));
+}
+
 TEST_CASE("connector configs: unknown class, missing key, typo, and a sink without topics are refused") {
   CHECK(parse_connector_config({{"name", "x"}, {"connector.class", "Nope"}}).error().message.find("FileStreamSink") != std::string::npos);
   CHECK(parse_connector_config({{"name", "x"}, {"connector.class", "FileStreamSink"}, {"topics", "t"}}).error().message ==
