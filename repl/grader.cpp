@@ -9,10 +9,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "connect/worker.hpp"
 #include "lua_bindings.hpp"
 #include "session.hpp"
 
@@ -134,6 +136,17 @@ VariantRun run_variant(const GradeOptions& options, const std::string& source, i
     sandbox.abandon();  // this child process exits after grading
   }
   run.simulated_ms = cluster->now() - started;
+  // The sandbox's state is abandoned, so the cluster (and a lab's temporary Connect directory) is
+  // never destroyed in this child: remove the directory now, before the checks read it no more.
+  struct RemoveConnectDirectory {
+    Cluster& cluster;
+    ~RemoveConnectDirectory() {
+      if (auto* worker = connect::Worker::of(cluster); worker && worker->options().owns_directory) {
+        std::error_code ignored;
+        std::filesystem::remove_all(worker->directory().root(), ignored);
+      }
+    }
+  } remove_connect_directory{*cluster};
   const int answers = lua_gettop(L);
   lua_getglobal(L, "lab");
   lua_getfield(L, -1, "grade");

@@ -27,6 +27,10 @@ void register_consumer_type(lua_State* L);
 void register_schema_registry_type(lua_State* L);
 // c:schema_registry() (lua_schema_registry.cpp).
 int cluster_schema_registry(lua_State* L);
+// The Connect worker (lua_connect.cpp): c:connect(), klab._connect_workdir.
+void register_connect_type(lua_State* L);
+int cluster_connect(lua_State* L);
+int klab_connect_workdir(lua_State* L);
 // Creates a producer / consumer for the cluster userdata at stack index 1; config table at 2.
 int new_producer(lua_State* L);
 int new_consumer(lua_State* L);
@@ -57,4 +61,5 @@ extern const TypeDoc kProducerTypeDoc;
 extern const TypeDoc kConsumerTypeDoc;
 extern const TypeDoc kInspectorTypeDoc;
 extern const TypeDoc kSchemaRegistryTypeDoc;
+extern const TypeDoc kConnectWorkerTypeDoc;
 }  // namespace klab

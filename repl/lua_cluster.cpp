@@ -388,6 +388,10 @@ const MethodDoc kClusterMethods[] = {
     {"consumer", lua_entry<new_consumer>,
      "c:consumer{ [\"auto.offset.reset\"] = \"earliest\", ... } --> consumer",
      "A new consumer. Keys are Kafka consumer configs; see help(\"consumer\")."},
+    {"connect", lua_entry<cluster_connect>,
+     "c:connect([{dir = \".\", [\"offset.flush.interval.ms\"] = 60000}]) --> worker",
+     "The cluster's standalone Kafka Connect worker, started on first call in `dir` (default: the current "
+     "directory; in graded labs a fresh temporary one). See help(\"connect\")."},
 };
 
 }  // namespace

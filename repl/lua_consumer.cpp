@@ -13,6 +13,7 @@
 #include "client/consumer.hpp"
 #include "lua_bindings.hpp"
 #include "lua_serdes.hpp"
+#include "lua_interceptors.hpp"
 #include "lua_support.hpp"
 
 namespace klab {
@@ -544,8 +545,10 @@ int new_consumer(lua_State* L) {
   callbacks->main = lua_tothread(L, -1);
   lua_pop(L, 1);
   callbacks->current = L;
+  std::shared_ptr<void> interceptors;
   if (!lua_isnoneornil(L, 2)) {
     check_table(L, 2, "consumer");
+    interceptors = take_interceptors(L, 2, "consumer", false);
     // Listener and deserializer functions may sit beside the configs; the rest are Kafka consumer configs.
     read_listeners(L, 2, *callbacks, "consumer");
     serdes.key_function = ref_function_field(L, 2, "key.deserializer");
@@ -582,6 +585,7 @@ int new_consumer(lua_State* L) {
     serdes.release(L);
     throw LuaArgError("consumer: " + failure->message);
   }
+  if (interceptors) (*created)->set_interceptors(consumer_interceptors(interceptors));
   push_client_handle(L, kConsumerType, ConsumerHandle{std::move(created).value(), {}, callbacks, std::move(serdes)});
   return 1;
 }

@@ -234,6 +234,7 @@ void open_klab(lua_State* L) {
   register_consumer_type(L);
   register_inspect(L);
   register_schema_registry_type(L);
+  register_connect_type(L);
   lua_createtable(L, 0, 8);
   for (const MethodDoc& function : kKlabFunctions) {
     lua_pushcfunction(L, function.function);
@@ -243,6 +244,8 @@ void open_klab(lua_State* L) {
   lua_setfield(L, -2, "_lab_dirs");
   lua_pushcfunction(L, lua_entry<klab_cpu_ms>);
   lua_setfield(L, -2, "_cpu_ms");
+  lua_pushcfunction(L, lua_entry<klab_connect_workdir>);
+  lua_setfield(L, -2, "_connect_workdir");
   lua_pushstring(L, KLAB_VERSION);
   lua_setfield(L, -2, "version");
   lua_setglobal(L, "klab");
@@ -250,10 +253,8 @@ void open_klab(lua_State* L) {
 }
 
 std::span<const TypeDoc* const> bound_types() {
-  static const TypeDoc* const types[] = {&kClusterTypeDoc, &kProducerTypeDoc, &kConsumerTypeDoc,
-                                         &kInspectorTypeDoc,
-
-                                          &kSchemaRegistryTypeDoc};
+  static const TypeDoc* const types[] = {&kClusterTypeDoc,   &kProducerTypeDoc,       &kConsumerTypeDoc,
+                                         &kInspectorTypeDoc, &kSchemaRegistryTypeDoc, &kConnectWorkerTypeDoc};
   return types;
 }
 

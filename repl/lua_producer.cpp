@@ -9,6 +9,7 @@
 #include "client/producer.hpp"
 #include "lua_bindings.hpp"
 #include "lua_serdes.hpp"
+#include "lua_interceptors.hpp"
 #include "lua_support.hpp"
 
 namespace klab {
@@ -282,8 +283,10 @@ int new_producer(lua_State* L) {
   CustomPartitioner custom;
   int partitioner_ref = LUA_NOREF;
   LuaSerdes serdes;
+  std::shared_ptr<void> interceptors;
   if (!lua_isnoneornil(L, 2)) {
     check_table(L, 2, "producer");
+    interceptors = take_interceptors(L, 2, "producer", true);
     // Lua functions as partitioner.class (klab's custom partitioner) or key/value.serializer are
     // taken out of the config; the rest are Kafka producer configs.
     if (raw_field(L, 2, "partitioner.class") == LUA_TFUNCTION) partitioner_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -348,6 +351,7 @@ int new_producer(lua_State* L) {
     serdes.release(L);
     throw LuaArgError("producer: " + failure->message);
   }
+  if (interceptors) (*created)->set_interceptors(producer_interceptors(interceptors));
   push_client_handle(L, kProducerType, ProducerHandle{std::move(created).value(), partitioner_ref, std::move(serdes)});
   return 1;
 }

@@ -164,6 +164,7 @@ std::string_view config_scope_name(ConfigScope scope) {
     case ConfigScope::Producer: return "producer";
     case ConfigScope::Consumer: return "consumer";
     case ConfigScope::Inspector: return "inspector";
+    case ConfigScope::Connector: return "connector";
   }
   return "?";
 }

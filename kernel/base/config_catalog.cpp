@@ -344,6 +344,12 @@ ConfigCatalog make_producer_catalog() {
        "empty-key records go to a random partition. murmur2_random: the Java client's hash. consistent: "
        "CRC32, no key -> partition 0. murmur2: Java hash, no key hashed as empty. random: ignore keys. "
        "When unset, the Java client's built-in partitioner applies."},
+      {"interceptor.classes", ConfigType::List, std::vector<string>{}, {}, {}, {},
+       "Producer interceptors, called in order: onSend(record) before the record is serialized and "
+       "partitioned (it may return a changed record), onAcknowledgement(metadata, exception) when the "
+       "broker answered or the send failed. In klab each is a Lua table { on_send = function(record) ... end, "
+       "on_acknowledgement = function(metadata, err) ... end } (see help(\"interceptors\")); an error raised "
+       "by an interceptor is logged and ignored, as Kafka does."},
       {"sticky.partitioning.linger.ms", ConfigType::Int, int64_t{10}, 0, 900000, {},
        "librdkafka: with a librdkafka partitioner, keyless records stay on one randomly chosen partition "
        "for this many milliseconds. 0 picks a new random partition for every record."},
@@ -352,6 +358,11 @@ ConfigCatalog make_producer_catalog() {
 
 ConfigCatalog make_consumer_catalog() {
   return ConfigCatalog(ConfigScope::Consumer, {
+      {"interceptor.classes", ConfigType::List, std::vector<string>{}, {}, {}, {},
+       "Consumer interceptors, called in order: onConsume(records) just before poll() returns them (it may "
+       "change or drop records), onCommit(offsets) after offsets were committed. In klab each is a Lua table "
+       "{ on_consume = function(records) ... end, on_commit = function(offsets) ... end } (see "
+       "help(\"interceptors\")); an error raised by an interceptor is logged and ignored, as Kafka does."},
       {"auto.offset.reset", ConfigType::String, string("latest"), {}, {}, {"latest", "earliest", "none"},
        "Where to start when there is no committed offset or the position is out of range. earliest: the "
        "log start offset. latest (default): the log end offset, so only new records are read. none: "
@@ -463,9 +474,9 @@ const ConfigCatalog& inspector_config_catalog() {
 }
 
 std::span<const ConfigCatalog* const> all_config_catalogs() {
-  static const std::array<const ConfigCatalog*, 5> catalogs = {&broker_config_catalog(), &topic_config_catalog(),
-                                                                &producer_config_catalog(), &consumer_config_catalog(),
-                                                                &inspector_config_catalog()};
+  static const std::array<const ConfigCatalog*, 6> catalogs = {
+      &broker_config_catalog(),   &topic_config_catalog(),     &producer_config_catalog(),
+      &consumer_config_catalog(), &inspector_config_catalog(), &connector_config_catalog()};
   return catalogs;
 }
 

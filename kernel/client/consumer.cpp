@@ -303,6 +303,14 @@ Status Consumer::collect(std::vector<ConsumerRecord>& out) {
 }
 
 Result<std::size_t> Consumer::poll(int64_t timeout_ms, std::vector<ConsumerRecord>& out) {
+  Result<std::size_t> polled = poll_records(timeout_ms, out);
+  if (polled && !out.empty())
+    for (const ConsumerInterceptor& interceptor : interceptors_)
+      if (interceptor.on_consume) interceptor.on_consume(out);
+  return polled;
+}
+
+Result<std::size_t> Consumer::poll_records(int64_t timeout_ms, std::vector<ConsumerRecord>& out) {
   out.clear();
   ensure_open();
   decompressed_.clear();

@@ -81,6 +81,13 @@ using CommitCallback = std::function<void(const std::map<TopicPartition, OffsetA
 enum class MemberState { Unjoined, PreparingRebalance, CompletingRebalance, Stable };
 std::string_view member_state_name(MemberState state);
 
+// A ConsumerInterceptor (interceptor.classes): on_consume sees the records poll() is about to return,
+// on_commit the offsets of each successful commit (sync, async or automatic). They observe; either may be empty.
+struct ConsumerInterceptor {
+  std::function<void(const std::vector<ConsumerRecord>& records)> on_consume;
+  std::function<void(const std::map<TopicPartition, OffsetAndMetadata>& offsets)> on_commit;
+};
+
 class Consumer {
  public:
   static Result<std::unique_ptr<Consumer>> create(Cluster& cluster, const ConfigEntries& config,
@@ -105,6 +112,7 @@ class Consumer {
   // Fills `out` (cleared first) and returns its size. Runs the simulation up to timeout_ms when
   // nothing is available yet.
   Result<std::size_t> poll(int64_t timeout_ms, std::vector<ConsumerRecord>& out);
+  void set_interceptors(std::vector<ConsumerInterceptor> interceptors) { interceptors_ = std::move(interceptors); }
 
   // Commits the current positions of every assigned partition (or `offsets`), waiting for the answer.
   Status commit_sync();
@@ -146,6 +154,7 @@ class Consumer {
   };
 
   Consumer(Cluster& cluster, ConfigSet config, RebalanceListener listener);
+  Result<std::size_t> poll_records(int64_t timeout_ms, std::vector<ConsumerRecord>& out);
   Assigned& assigned(const TopicPartition& partition);
   const Partition* find_partition(const TopicPartition& partition) const;
   Status resolve_position(Assigned& state);
@@ -251,6 +260,7 @@ class Consumer {
   bool committed_fetch_in_flight_ = false;
   TimeMs next_auto_commit_ms_ = 0;
   std::vector<std::function<void()>> completed_commit_callbacks_;
+  std::vector<ConsumerInterceptor> interceptors_;
   DecompressedBatches decompressed_;  // what this poll's records of compressed batches point into
   ConsumerMetrics metrics_;
   MetricsRegistry::SourceId metrics_source_ = 0;

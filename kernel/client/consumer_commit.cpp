@@ -87,6 +87,13 @@ void Consumer::send_commit(const std::map<TopicPartition, OffsetAndMetadata>& of
     request.push_back(
         group::OffsetToCommit{group::TopicPartition{tp.topic, tp.partition}, offset.offset, offset.leader_epoch, offset.metadata});
   std::shared_ptr<bool> alive = alive_;
+  if (!interceptors_.empty())
+    done = [this, offsets, done](const Error* error) {
+      if (!error)
+        for (const ConsumerInterceptor& interceptor : interceptors_)
+          if (interceptor.on_commit) interceptor.on_commit(offsets);
+      done(error);
+    };
   with_coordinator([this, alive, identity, request, done](const Error* lookup) {
     if (lookup) {
       Error error = make_error(ErrorCode::COORDINATOR_NOT_AVAILABLE, lookup->message);

@@ -113,6 +113,24 @@ Result<int32_t> Producer::choose_partition(const Topic& topic, const ProducerRec
 }
 
 Result<int32_t> Producer::send(const ProducerRecord& record, SendCallback callback) {
+  if (interceptors_.empty()) return send_queued(record, std::move(callback));
+  for (const ProducerInterceptor& interceptor : interceptors_)
+    if (interceptor.on_send) interceptor.on_send(record);
+  auto acknowledged = [this, callback = std::move(callback)](const RecordMetadata& metadata, const Error* error) {
+    for (const ProducerInterceptor& interceptor : interceptors_)
+      if (interceptor.on_acknowledgement) interceptor.on_acknowledgement(metadata, error);
+    if (callback) callback(metadata, error);
+  };
+  Result<int32_t> queued = send_queued(record, acknowledged);
+  if (!queued) {
+    RecordMetadata metadata;
+    metadata.topic = record.topic;
+    acknowledged(metadata, &queued.error());
+  }
+  return queued;
+}
+
+Result<int32_t> Producer::send_queued(const ProducerRecord& record, SendCallback callback) {
   Result<Topic*> found = cluster_.topic_for_produce(record.topic);
   if (!found) return found.error();
   Topic& topic = **found;

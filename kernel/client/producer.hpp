@@ -50,6 +50,8 @@ class Producer {
   Result<RecordMetadata> send_and_wait(const ProducerRecord& record);
   // Sends everything buffered and runs the simulation until every request has completed.
   void flush();
+  // interceptor.classes: called in order; an empty list costs send() nothing.
+  void set_interceptors(std::vector<ProducerInterceptor> interceptors) { interceptors_ = std::move(interceptors); }
 
   const std::string& client_id() const { return client_id_; }
   bool idempotent() const { return idempotent_; }
@@ -64,6 +66,7 @@ class Producer {
  private:
   Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_partitioner);
   static Status settle_idempotence(ConfigSet& config);
+  Result<int32_t> send_queued(const ProducerRecord& record, SendCallback callback);
   Result<int32_t> choose_partition(const Topic& topic, const ProducerRecord& record);
   void assign_sequences(const std::vector<ProducerBatch*>& batches);
   bool retriable(const ProducerBatch& batch, const Error& error) const;
@@ -116,6 +119,7 @@ class Producer {
   MetadataCache metadata_;
   LeaderOf leader_of_ = [this](const Topic& topic, int32_t partition) { return metadata_.leader(topic, partition); };
   CustomPartitioner custom_partitioner_;
+  std::vector<ProducerInterceptor> interceptors_;
   std::optional<RoundRobinPartitioner> round_robin_;
   std::optional<LibrdkafkaPartitioner> librdkafka_;
   std::optional<TimeMs> sender_wakeup_at_;

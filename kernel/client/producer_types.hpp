@@ -32,4 +32,13 @@ struct RecordMetadata {
 // Called once per record when its batch completes: metadata on success, error otherwise.
 using SendCallback = std::function<void(const RecordMetadata& metadata, const Error* error)>;
 
+// A ProducerInterceptor (interceptor.classes): on_send sees each record as send() receives it, before
+// partitioning; on_acknowledgement runs once per record, before the send's own callback, when its batch
+// completed or when send() failed before queueing it (metadata then has partition -1). klab's
+// interceptors observe: on_send cannot replace the record (Kafka's onSend may). Either hook may be empty.
+struct ProducerInterceptor {
+  std::function<void(const ProducerRecord& record)> on_send;
+  std::function<void(const RecordMetadata& metadata, const Error* error)> on_acknowledgement;
+};
+
 }  // namespace klab

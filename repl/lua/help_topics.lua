@@ -20,6 +20,7 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("serdes")      serializers, Avro, wire format help("schemas")     registry, compatibility
   help("configs")     every config key by scope      help("linger.ms")   one config key
   help("inspect")     SQL on a recorded run: lag, under-replicated partitions, events, plots
+  help("connect")     Kafka Connect: connectors      help("interceptors") client interceptors
   help(cluster)       the methods of an object       help(klab)          klab.* functions
 ]],
 
@@ -405,5 +406,48 @@ segment or anything at or above the high watermark. Offsets never change: gaps a
 "compact,delete" does both: compaction and time/size retention.
   cluster:run_cleaner()       wake every broker's cleaner now (same rules)
   cluster:dump_log(t, p)      before/after, offset by offset
+]],
+
+connect = [[
+Kafka Connect, standalone, inside the cluster. w = cluster:connect() starts the cluster's worker in the
+current directory (cluster:connect{ dir = "...", ["offset.flush.interval.ms"] = 60000 }); graded labs
+start it in a fresh temporary directory. Connectors only touch files inside that directory.
+  w:create("connect-file-sink.properties")     a Kafka .properties file, read as java.util.Properties
+  w:create{ name = "s", ["connector.class"] = "FileStreamSink", file = "out.txt", topics = "news" }
+  w:status("s")   REST status JSON: RUNNING / PAUSED / FAILED (with trace) / UNASSIGNED
+  w:pause(n) w:resume(n) w:restart(n [, {include_tasks=true, only_failed=true}]) w:restart_task(n, id)
+  w:delete(n) w:list() w:config(n) w:log() w:read_file(f) w:write_file(f, text [, append])
+  w:sql("db.sqlite", "SELECT ...")   read what the JDBC sink wrote (read-only)
+Connectors: FileStreamSink (file, topics), FileStreamSource (file, topic; remembers its position in
+offset.storage.file.filename), io.confluent.connect.jdbc.JdbcSinkConnector for SQLite
+(connection.url=jdbc:sqlite:db.sqlite, auto.create, insert.mode, pk.mode, pk.fields, delete.enabled), and
+Lua: ["connector.class"] = { put = function(records, task_id) end } (sink) or
+{ poll = function(task_id) return { {key=, value=} } end } with topic= (source).
+Converters: key.converter / value.converter = StringConverter, ByteArrayConverter, JsonConverter (default,
+with value.converter.schemas.enable=true: the {"schema":..,"payload":..} envelope).
+Errors: errors.tolerance=none (default) fails the task on a record that cannot be converted or
+transformed; all skips it (errors.log.enable logs it; a sink's errors.deadletterqueue.topic.name gets its
+bytes, with __connect.errors.* headers when errors.deadletterqueue.context.headers.enable=true).
+Sink tasks consume as group connect-<name>, committing every offset.flush.interval.ms (60 s).
+Transforms: transforms=a,b  transforms.a.type=org.apache.kafka.connect.transforms.InsertField$Value ...
+(InsertField, ReplaceField, MaskField, ValueToKey). Timing: a sink task polls every 100 simulated ms
+(1 ms after a poll that brought records);
+FileStreamSource rereads its file every second. A running connector keeps these timers; without one the
+cluster is idle. help("errors.tolerance") and the other keys document each setting.
+]],
+
+interceptors = [[
+Interceptors see what a client does without changing its code. List Lua tables in interceptor.classes:
+  local counting = { sent = 0, acknowledged = 0 }
+  function counting.on_send(record) counting.sent = counting.sent + 1 end
+  function counting.on_acknowledgement(metadata, err) counting.acknowledged = counting.acknowledged + 1 end
+  p = cluster:producer{ ["interceptor.classes"] = { counting } }
+  ... p:send(...) ... p:flush()
+  print(string.format("Total sent: %d, Total acknowledged: %d", counting.sent, counting.acknowledged))
+Producer: on_send(record) runs inside send(), before partitioning; on_acknowledgement(metadata, err) once
+per record when the broker answered (or the send failed), before the send's callback.
+Consumer: on_consume(records) just before poll() returns them; on_commit(offsets) after each successful
+commit ({ {topic=, partition=, offset=}, ... }). An error in an interceptor is printed and ignored, as
+Kafka logs and ignores it. klab's interceptors observe: on_send cannot replace the record. Lab 15.
 ]],
 }
