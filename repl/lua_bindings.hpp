@@ -47,4 +47,12 @@ struct TypeDoc;
 extern const TypeDoc kClusterTypeDoc;
 extern const TypeDoc kProducerTypeDoc;
 extern const TypeDoc kConsumerTypeDoc;
+extern const TypeDoc kStreamsBuilderTypeDoc;
+extern const TypeDoc kKStreamTypeDoc;
+extern const TypeDoc kKTableTypeDoc;
+extern const TypeDoc kGroupedTypeDoc;
+extern const TypeDoc kBranchedTypeDoc;
+extern const TypeDoc kGlobalKTableTypeDoc;
+extern const TypeDoc kStreamsAppTypeDoc;
+extern const TypeDoc kTestDriverTypeDoc;
 }  // namespace klab

@@ -163,6 +163,7 @@ std::string_view config_scope_name(ConfigScope scope) {
     case ConfigScope::Topic: return "topic";
     case ConfigScope::Producer: return "producer";
     case ConfigScope::Consumer: return "consumer";
+    case ConfigScope::Streams: return "streams";
   }
   return "?";
 }

@@ -22,7 +22,7 @@
 namespace klab {
 
 enum class ConfigType { Boolean, Int, Long, Double, String, List };
-enum class ConfigScope { Broker, Topic, Producer, Consumer };
+enum class ConfigScope { Broker, Topic, Producer, Consumer, Streams };
 
 std::string_view config_type_name(ConfigType type);
 std::string_view config_scope_name(ConfigScope scope);
@@ -65,6 +65,7 @@ const ConfigCatalog& broker_config_catalog();
 const ConfigCatalog& topic_config_catalog();
 const ConfigCatalog& producer_config_catalog();
 const ConfigCatalog& consumer_config_catalog();
+const ConfigCatalog& streams_config_catalog();
 // Every catalog, for help() and completion.
 std::span<const ConfigCatalog* const> all_config_catalogs();
 
