@@ -107,6 +107,7 @@ Once it runs (next step), report the store: lab.answer("counts", app:store("word
 Create the topic word with as many partitions as streams-input (a join needs co-partitioned
 topics), join a stream of it with the counts table, and start the application:
   cluster:create_topic("word", { partitions = 2, replication_factor = 3 })
+  cluster:create_topic("word-joined", { partitions = 2, replication_factor = 3 })
   b:stream("word")
     :join(counts, function(value, count) return "(" .. count .. ", " .. value .. ")" end)
     :peek(function(k, v) print(k, v) end)

@@ -14,6 +14,7 @@ print(b:describe())
 
 assert(cluster:create_topic("word", { partitions = 2, replication_factor = 3 }))
 assert(cluster:create_topic("word-count-output", { partitions = 2, replication_factor = 3 }))
+assert(cluster:create_topic("word-joined", { partitions = 2, replication_factor = 3 }))
 b:stream("word")
   :join(counts, function(value, count) return "(" .. count .. ", " .. value .. ")" end)
   :peek(function(k, v) print(k, v) end)
