@@ -222,7 +222,7 @@ const MethodDoc kDriverMethods[] = {
 
 }  // namespace
 
-const TypeDoc kStreamsAppTypeDoc{kStreamsAppType, "streams",
+const TypeDoc kStreamsAppTypeDoc{kStreamsAppType, "streams_app",
                                  "A Kafka Streams application instance: c:streams(builder, { [\"application.id\"] = ... }).",
                                  kAppMethods};
 const TypeDoc kTestDriverTypeDoc{kTestDriverType, "topology_test_driver",
