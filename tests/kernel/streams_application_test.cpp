@@ -5,6 +5,7 @@
 
 #include "streams/kafka_streams.hpp"
 #include "streams/streams_builder.hpp"
+#include "streams_test_support.hpp"
 #include "test_support.hpp"
 
 using namespace klab;
@@ -15,23 +16,10 @@ using klab::test::make_topic;
 
 namespace {
 
-std::vector<Bytes> words_of(const Bytes&, const Bytes& value) {
-  std::vector<Bytes> words;
-  std::string word;
-  for (char c : value.value_or("") + " ")
-    if (c == ' ') {
-      if (!word.empty()) words.emplace_back(word);
-      word.clear();
-    } else {
-      word += c;
-    }
-  return words;
-}
-
 std::shared_ptr<const Topology> word_count_topology() {
   StreamsBuilder builder;
   builder.stream("lines")
-      .flat_map_values(words_of)
+      .flat_map_values(klab::streams::test::split_words)
       .group_by([](const Bytes&, const Bytes& word) { return word; })
       .count("counts")
       .to_stream()

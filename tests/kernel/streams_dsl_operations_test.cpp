@@ -3,23 +3,14 @@
 
 #include "streams/streams_builder.hpp"
 #include "streams/topology_test_driver.hpp"
+#include "streams_test_support.hpp"
 
 using namespace klab::streams;
 
 namespace {
 
-TopologyTestDriver driver_for(const StreamsBuilder& builder) {
-  auto topology = builder.build();
-  REQUIRE(topology.ok());
-  return TopologyTestDriver(*topology);
-}
-
-std::vector<std::string> values_of(const std::vector<TestRecord>& records) {
-  std::vector<std::string> out;
-  for (const TestRecord& record : records)
-    out.push_back(record.key.value_or("null") + "=" + record.value.value_or("null"));
-  return out;
-}
+using klab::streams::test::driver_for;
+using klab::streams::test::pairs_of;
 
 bool contains(const Bytes& value, const char* text) { return value && value->find(text) != std::string::npos; }
 
@@ -33,8 +24,8 @@ TEST_CASE("filter keeps matching records and filter_not drops them") {
   auto driver = driver_for(builder);
   REQUIRE(driver.pipe_input("in", Bytes("k1"), Bytes("ax")).ok());
   REQUIRE(driver.pipe_input("in", Bytes("k2"), Bytes("b")).ok());
-  CHECK(values_of(driver.read_output("kept")) == std::vector<std::string>{"k1=ax"});
-  CHECK(values_of(driver.read_output("rest")) == std::vector<std::string>{"k2=b"});
+  CHECK(pairs_of(driver.read_output("kept")) == std::vector<std::string>{"k1=ax"});
+  CHECK(pairs_of(driver.read_output("rest")) == std::vector<std::string>{"k2=b"});
 }
 
 TEST_CASE("map, map_values, select_key and peek transform records one by one") {
@@ -48,7 +39,7 @@ TEST_CASE("map, map_values, select_key and peek transform records one by one") {
       .to("out");
   auto driver = driver_for(builder);
   REQUIRE(driver.pipe_input("in", Bytes("a"), Bytes("1")).ok());
-  CHECK(values_of(driver.read_output("out")) == std::vector<std::string>{"key-1=a!"});
+  CHECK(pairs_of(driver.read_output("out")) == std::vector<std::string>{"key-1=a!"});
   CHECK(seen == std::vector<std::string>{"1"});
 }
 
@@ -62,7 +53,7 @@ TEST_CASE("flat_map and flat_map_values emit zero or more records per input") {
       .to("out");
   auto driver = driver_for(builder);
   REQUIRE(driver.pipe_input("in", Bytes("k"), Bytes("v")).ok());
-  CHECK(values_of(driver.read_output("out")) == std::vector<std::string>{"k=v1", "other=null", "k=v1", "other=null"});
+  CHECK(pairs_of(driver.read_output("out")) == std::vector<std::string>{"k=v1", "other=null", "k=v1", "other=null"});
 }
 
 TEST_CASE("split sends each record to its first matching branch, else to the default branch") {
@@ -77,9 +68,9 @@ TEST_CASE("split sends each record to its first matching branch, else to the def
   branches.at("rest").to("rest");
   auto driver = driver_for(builder);
   for (const char* v : {"ab", "b", "c"}) REQUIRE(driver.pipe_input("in", Bytes("k"), Bytes(v)).ok());
-  CHECK(values_of(driver.read_output("a")) == std::vector<std::string>{"k=ab"});
-  CHECK(values_of(driver.read_output("b")) == std::vector<std::string>{"k=b"});
-  CHECK(values_of(driver.read_output("rest")) == std::vector<std::string>{"k=c"});
+  CHECK(pairs_of(driver.read_output("a")) == std::vector<std::string>{"k=ab"});
+  CHECK(pairs_of(driver.read_output("b")) == std::vector<std::string>{"k=b"});
+  CHECK(pairs_of(driver.read_output("rest")) == std::vector<std::string>{"k=c"});
 }
 
 TEST_CASE("merge interleaves two streams in arrival order") {
@@ -89,24 +80,13 @@ TEST_CASE("merge interleaves two streams in arrival order") {
   REQUIRE(driver.pipe_input("left", Bytes("k"), Bytes("1")).ok());
   REQUIRE(driver.pipe_input("right", Bytes("k"), Bytes("2")).ok());
   REQUIRE(driver.pipe_input("left", Bytes("k"), Bytes("3")).ok());
-  CHECK(values_of(driver.read_output("out")) == std::vector<std::string>{"k=1", "k=2", "k=3"});
+  CHECK(pairs_of(driver.read_output("out")) == std::vector<std::string>{"k=1", "k=2", "k=3"});
 }
 
 TEST_CASE("count after group_by goes through the repartition topic and logs every update") {
   StreamsBuilder builder;
   builder.stream("lines")
-      .flat_map_values([](const Bytes&, const Bytes& v) {
-        std::vector<Bytes> words;
-        std::string word;
-        for (char c : *v + " ")
-          if (c == ' ') {
-            if (!word.empty()) words.emplace_back(word);
-            word.clear();
-          } else {
-            word += c;
-          }
-        return words;
-      })
+      .flat_map_values(klab::streams::test::split_words)
       .group_by([](const Bytes&, const Bytes& v) { return v; })
       .count("counts")
       .to_stream()
@@ -114,7 +94,7 @@ TEST_CASE("count after group_by goes through the repartition topic and logs ever
   auto driver = driver_for(builder);
   REQUIRE(driver.pipe_input("lines", std::nullopt, Bytes("a b a")).ok());
   REQUIRE(driver.pipe_input("lines", std::nullopt, Bytes("b")).ok());
-  CHECK(values_of(driver.read_output("counts-out")) == std::vector<std::string>{"a=1", "b=1", "a=2", "b=2"});
+  CHECK(pairs_of(driver.read_output("counts-out")) == std::vector<std::string>{"a=1", "b=1", "a=2", "b=2"});
   CHECK(*driver.store("counts") == std::vector<std::pair<std::string, std::string>>{{"a", "2"}, {"b", "2"}});
   CHECK(driver.changelog_records("counts") == 4);
 }
@@ -146,7 +126,7 @@ TEST_CASE("a table upserts by key and a null value deletes the row") {
   REQUIRE(driver.pipe_input("users", Bytes("u2"), Bytes("bob")).ok());
   REQUIRE(driver.pipe_input("users", Bytes("u2"), std::nullopt).ok());
   CHECK(*driver.store("users-store") == std::vector<std::pair<std::string, std::string>>{{"u1", "anna"}});
-  CHECK(values_of(driver.read_output("changes")) == std::vector<std::string>{"u1=ann", "u1=anna", "u2=bob", "u2=null"});
+  CHECK(pairs_of(driver.read_output("changes")) == std::vector<std::string>{"u1=ann", "u1=anna", "u2=bob", "u2=null"});
 }
 
 TEST_CASE("piping into a topic nobody reads is an error, and a throwing function propagates") {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "streams/streams_builder.hpp"
+#include "streams_test_support.hpp"
 
 using namespace klab::streams;
 
@@ -14,20 +15,7 @@ std::string describe(const StreamsBuilder& builder) {
   return (*topology)->describe();
 }
 
-std::vector<Bytes> split_words(const Bytes&, const Bytes& value) {
-  std::vector<Bytes> words;
-  std::string word;
-  for (char c : value.value_or("")) {
-    if (c == ' ') {
-      if (!word.empty()) words.emplace_back(word);
-      word.clear();
-    } else {
-      word += c;
-    }
-  }
-  if (!word.empty()) words.emplace_back(word);
-  return words;
-}
+using klab::streams::test::split_words;
 
 }  // namespace
 

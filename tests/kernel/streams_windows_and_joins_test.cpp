@@ -3,22 +3,14 @@
 
 #include "streams/streams_builder.hpp"
 #include "streams/topology_test_driver.hpp"
+#include "streams_test_support.hpp"
 
 using namespace klab::streams;
 
 namespace {
 
-TopologyTestDriver driver_for(const StreamsBuilder& builder) {
-  auto topology = builder.build();
-  REQUIRE(topology.ok());
-  return TopologyTestDriver(*topology);
-}
-
-std::vector<std::string> pairs_of(const std::vector<TestRecord>& records) {
-  std::vector<std::string> out;
-  for (const TestRecord& record : records) out.push_back(record.key.value_or("null") + "=" + record.value.value_or("null"));
-  return out;
-}
+using klab::streams::test::driver_for;
+using klab::streams::test::pairs_of;
 
 ValueJoiner paren = [](const Bytes& l, const Bytes& r) { return Bytes("(" + l.value_or("null") + ", " + r.value_or("null") + ")"); };
 
