@@ -25,14 +25,6 @@ Result<std::unique_ptr<Inspector::Statements>> Inspector::Statements::prepare(Sq
   };
   const Entry entries[] = {
       {&statements->sample, "INSERT INTO samples (time_ms, reason) VALUES (?1, ?2)"},
-      {&statements->broker, "INSERT INTO brokers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
-      {&statements->topic, "INSERT INTO topics VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
-      {&statements->partition,
-       "INSERT INTO partitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"},
-      {&statements->replica, "INSERT INTO replicas VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
-      {&statements->group, "INSERT INTO groups VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
-      {&statements->group_offset, "INSERT INTO group_offsets VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
-      {&statements->metric, "INSERT INTO metrics VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
       {&statements->event,
        "INSERT INTO events (time_ms, kind, topic, partition, broker, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
       {&statements->header, "INSERT OR REPLACE INTO klab_database VALUES (?1, ?2)"},
@@ -42,7 +34,47 @@ Result<std::unique_ptr<Inspector::Statements>> Inspector::Statements::prepare(Sq
     if (!prepared) return prepared.error();
     *entry.target = std::move(*prepared);
   }
+  struct Spans {
+    SpanTable* target;
+    const char* table;
+    std::vector<std::string_view> columns;
+    std::size_t key_columns;
+  };
+  const Spans spans[] = {
+      {&statements->brokers, "broker_spans", {"broker", "alive", "isolated", "fenced", "controller"}, 1},
+      {&statements->topics, "topic_spans", {"topic", "topic_id", "partitions", "replication_factor", "internal"}, 1},
+      {&statements->partitions,
+       "partition_spans",
+       {"topic", "partition", "leader", "leader_epoch", "replicas", "isr", "replica_count", "isr_count",
+        "under_replicated", "offline", "log_start_offset", "high_watermark", "log_end_offset", "size_bytes"},
+       2},
+      {&statements->replicas,
+       "replica_spans",
+       {"topic", "partition", "broker", "role", "in_sync", "broker_alive", "log_start_offset", "high_watermark",
+        "log_end_offset", "size_bytes"},
+       3},
+      {&statements->groups,
+       "group_spans",
+       {"group_id", "state", "protocol_type", "assignment_strategy", "generation", "coordinator", "members"},
+       1},
+      {&statements->group_offsets,
+       "group_offset_spans",
+       {"group_id", "topic", "partition", "committed_offset", "log_end_offset", "lag", "consumer_id", "client_id", "host"},
+       3},
+      {&statements->metrics, "metric_spans", {"metric_group", "name", "tags", "value"}, 3},
+  };
+  for (const Spans& table : spans) {
+    Result<SpanTable> prepared = SpanTable::prepare(connection, table.table, table.columns, table.key_columns);
+    if (!prepared) return prepared.error();
+    *table.target = std::move(*prepared);
+  }
   return statements;
+}
+
+Status Inspector::Statements::finish_sample(int64_t sample_id) {
+  for (SpanTable* table : {&brokers, &topics, &partitions, &replicas, &groups, &group_offsets, &metrics})
+    if (Status finished = table->finish_sample(sample_id); !finished) return finished;
+  return ok_status();
 }
 
 Result<Inspector*> Inspector::start(Cluster& cluster, const std::string& path, const InspectorOptions& options) {
