@@ -10,6 +10,10 @@ namespace {
 constexpr std::string_view kServiceName = "inspector";
 // Up to this many multiples of sample_ms in one clock move are all written; beyond, the first and last.
 constexpr int64_t kQuietStretchSamples = 3;
+// Clock moves written into one transaction before it is committed: a commit per move costs a WAL
+// write of every page touched; one per 64 moves shares them. Anything reported (a query, a sample
+// on demand, stop) commits first, so a kill never loses what was reported.
+constexpr int64_t kMovesPerCommit = 64;
 
 TimeMs first_boundary_at_or_after(TimeMs time, int64_t sample_ms) {
   return (time + sample_ms - 1) / sample_ms * sample_ms;
@@ -100,11 +104,14 @@ Inspector::~Inspector() {
   // The cluster is being destroyed and other services (the group coordinator) may already be gone:
   // write only the events (the cluster's own member), take no sample.
   if (!listener_) return;
-  if (!failure_) (void)transaction([this] { return write_new_events(); });
+  if (!failure_) (void)transaction([this] { return write_new_events(); }, Commit::Now);
   cluster_.scheduler().remove_clock_listener(*listener_);
 }
 
 Status Inspector::begin(const std::string& path, const InspectorOptions& options) {
+  // Commit the current recording's open batch first: it may be the same file, which the new
+  // connection clears.
+  if (listener_) (void)catch_up();
   Result<std::unique_ptr<InspectDatabase>> created = InspectDatabase::create(path);
   if (!created) return created.error();
   stop();
@@ -118,7 +125,9 @@ Status Inspector::begin(const std::string& path, const InspectorOptions& options
   events_written_ = 0;
   samples_written_ = 0;
   next_boundary_ = first_boundary_at_or_after(cluster_.now(), options_.sample_ms);
-  if (Status header = transaction([this] { return write_header(); }); !header) return header.error();
+  batch_open_ = false;
+  batched_moves_ = 0;
+  if (Status header = transaction([this] { return write_header(); }, Commit::Now); !header) return header.error();
   listener_ = cluster_.scheduler().add_clock_listener([this](TimeMs from, TimeMs to) { on_clock(from, to); });
   return ok_status();
 }
@@ -131,13 +140,24 @@ void Inspector::stop() {
 }
 
 template <class Work>
-Status Inspector::transaction(Work&& work) {
+Status Inspector::transaction(Work&& work, Commit commit) {
   SqliteConnection& connection = database_->connection();
-  Status done = connection.exec("BEGIN");
+  Status done = ok_status();
+  if (!batch_open_) {
+    done = connection.exec("BEGIN");
+    batch_open_ = done.ok();
+  }
   if (done) done = work();
-  if (done) done = connection.exec("COMMIT");
+  if (done && (commit == Commit::Now || ++batched_moves_ >= kMovesPerCommit)) {
+    done = connection.exec("COMMIT");
+    if (done) {
+      batch_open_ = false;
+      batched_moves_ = 0;
+    }
+  }
   if (!done) {
     (void)connection.exec("ROLLBACK");
+    batch_open_ = false;
     // Recording stops at the first failed write; the listener is removed by the next stop().
     failure_ = done.error();
   }
@@ -161,20 +181,21 @@ void Inspector::on_clock(TimeMs from, TimeMs to) {
       next_boundary_ = first + count * step;
     }
     return write_new_events();
-  });
+  }, Commit::Batched);
 }
 
 Status Inspector::catch_up() {
   if (!listener_ || failure_) return failure_ ? Status(*failure_) : ok_status();
   const bool sample_due = next_boundary_ <= cluster_.now();
-  if (!sample_due && cluster_.events().size() == events_written_) return ok_status();
+  if (!sample_due && cluster_.events().size() == events_written_ && !batch_open_) return ok_status();
+  // Commits: what a query is about to report is in the file.
   return transaction([&]() -> Status {
     if (sample_due) {
       if (Result<int64_t> sample = write_sample(next_boundary_, "periodic"); !sample) return sample.error();
       next_boundary_ += options_.sample_ms;
     }
     return write_new_events();
-  });
+  }, Commit::Now);
 }
 
 Result<int64_t> Inspector::sample_now() {
@@ -187,7 +208,7 @@ Result<int64_t> Inspector::sample_now() {
     if (!sample) return sample.error();
     id = *sample;
     return ok_status();
-  });
+  }, Commit::Now);
   if (!written) return written.error();
   return id;
 }

@@ -237,6 +237,27 @@ TEST_CASE("sampled tables are stored as spans: a sample writes rows only for wha
   CHECK(single_integer(database, "SELECT MAX(time_ms) FROM topics WHERE topic = 'scratch'") == 5000);
 }
 
+TEST_CASE("a file recording commits clock moves in batches, and whatever is reported first") {
+  auto cluster = test::make_cluster(ClusterOptions{1, 19, {}, 1});
+  const std::string path = temp_path("batched.sqlite");
+  Result<inspect::Inspector*> inspector = inspect::Inspector::start(*cluster, path, {100});
+  REQUIRE(inspector.ok());
+  for (int i = 0; i < 10; ++i) cluster->advance(100);  // 10 moves: fewer than a batch
+  const auto committed_samples = [&] {
+    Result<std::unique_ptr<inspect::InspectDatabase>> reader = inspect::InspectDatabase::open_existing(path);
+    REQUIRE(reader.ok());
+    return single_integer(**reader, "SELECT COUNT(*) FROM samples");
+  };
+  CHECK(committed_samples() == 0);  // another connection sees only what is committed
+  REQUIRE((*inspector)->catch_up().ok());  // what a query does first
+  CHECK(committed_samples() == 11);
+  for (int i = 0; i < 200; ++i) cluster->advance(100);  // more than a batch: committed on the way
+  CHECK(committed_samples() >= 11 + 64);
+  (*inspector)->close();
+  CHECK(committed_samples() == 11 + 200);
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("the inspector samples every multiple of inspect.sample.ms, and a quiet stretch at its ends only") {
   auto cluster = test::make_cluster(ClusterOptions{1, 3, {}, 1});
   Result<inspect::Inspector*> inspector = inspect::Inspector::start(*cluster, ":memory:", {250});
