@@ -77,6 +77,24 @@ int read_only_authorizer(void* context, int action, const char* first, const cha
   }
 }
 
+// DROP statements for every view and table an existing klab database holds (of any schema version:
+// a view of one version may be a table of another), views first.
+Result<std::string> drop_everything_sql(SqliteConnection& connection) {
+  Result<Statement> listed = connection.prepare(
+      "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'table') AND name NOT LIKE 'sqlite_%' "
+      "ORDER BY type = 'table'");
+  if (!listed) return listed.error();
+  std::string sql;
+  Result<bool> row = false;
+  while ((row = listed->step()) && *row) {
+    const std::string type = std::get<std::string>(listed->column(0));
+    std::string name = std::get<std::string>(listed->column(1));
+    sql += fmt::format("DROP {} IF EXISTS \"{}\"; ", type == "view" ? "VIEW" : "TABLE", name);
+  }
+  if (!row) return row.error();
+  return sql;
+}
+
 int stop_after_budget(void* context) {
   auto& remaining = *static_cast<int64_t*>(context);
   return --remaining < 0 ? 1 : 0;
@@ -107,8 +125,10 @@ Result<std::unique_ptr<InspectDatabase>> InspectDatabase::create(const std::stri
   if (file) {
     if (Status wal = connection->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !wal) return fail(wal.error());
   }
+  Result<std::string> drop = drop_everything_sql(*connection);
+  if (!drop) return fail(drop.error());
   const std::string setup = fmt::format("BEGIN; {} {} PRAGMA application_id={}; PRAGMA user_version={}; COMMIT;",
-                                        drop_schema_sql(), schema_sql(), kApplicationId, kSchemaVersion);
+                                        *drop, schema_sql(), kApplicationId, kSchemaVersion);
   if (Status created = connection->exec(setup); !created) {
     (void)connection->exec("ROLLBACK");
     return fail(created.error());

@@ -9,11 +9,9 @@
 namespace klab::inspect {
 
 inline constexpr int32_t kApplicationId = 0x6B6C6162;  // "klab" in ASCII
-inline constexpr int32_t kSchemaVersion = 1;
+inline constexpr int32_t kSchemaVersion = 2;
 
 // CREATE statements for every table, index and view, with their documenting comments.
 std::string_view schema_sql();
-// Drops every object schema_sql() creates (re-recording into an existing klab database).
-std::string_view drop_schema_sql();
 
 }  // namespace klab::inspect

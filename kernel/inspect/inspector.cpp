@@ -10,6 +10,10 @@ namespace {
 constexpr std::string_view kServiceName = "inspector";
 // Up to this many multiples of sample_ms in one clock move are all written; beyond, the first and last.
 constexpr int64_t kQuietStretchSamples = 3;
+// Clock moves written into one transaction before it is committed: a commit per move costs a WAL
+// write of every page touched; one per 64 moves shares them. Anything reported (a query, a sample
+// on demand, stop) commits first, so a kill never loses what was reported.
+constexpr int64_t kMovesPerCommit = 64;
 
 TimeMs first_boundary_at_or_after(TimeMs time, int64_t sample_ms) {
   return (time + sample_ms - 1) / sample_ms * sample_ms;
@@ -25,14 +29,6 @@ Result<std::unique_ptr<Inspector::Statements>> Inspector::Statements::prepare(Sq
   };
   const Entry entries[] = {
       {&statements->sample, "INSERT INTO samples (time_ms, reason) VALUES (?1, ?2)"},
-      {&statements->broker, "INSERT INTO brokers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
-      {&statements->topic, "INSERT INTO topics VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
-      {&statements->partition,
-       "INSERT INTO partitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"},
-      {&statements->replica, "INSERT INTO replicas VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
-      {&statements->group, "INSERT INTO groups VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
-      {&statements->group_offset, "INSERT INTO group_offsets VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
-      {&statements->metric, "INSERT INTO metrics VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
       {&statements->event,
        "INSERT INTO events (time_ms, kind, topic, partition, broker, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
       {&statements->header, "INSERT OR REPLACE INTO klab_database VALUES (?1, ?2)"},
@@ -42,7 +38,47 @@ Result<std::unique_ptr<Inspector::Statements>> Inspector::Statements::prepare(Sq
     if (!prepared) return prepared.error();
     *entry.target = std::move(*prepared);
   }
+  struct Spans {
+    SpanTable* target;
+    const char* table;
+    std::vector<std::string_view> columns;
+    std::size_t key_columns;
+  };
+  const Spans spans[] = {
+      {&statements->brokers, "broker_spans", {"broker", "alive", "isolated", "fenced", "controller"}, 1},
+      {&statements->topics, "topic_spans", {"topic", "topic_id", "partitions", "replication_factor", "internal"}, 1},
+      {&statements->partitions,
+       "partition_spans",
+       {"topic", "partition", "leader", "leader_epoch", "replicas", "isr", "replica_count", "isr_count",
+        "under_replicated", "offline", "log_start_offset", "high_watermark", "log_end_offset", "size_bytes"},
+       2},
+      {&statements->replicas,
+       "replica_spans",
+       {"topic", "partition", "broker", "role", "in_sync", "broker_alive", "log_start_offset", "high_watermark",
+        "log_end_offset", "size_bytes"},
+       3},
+      {&statements->groups,
+       "group_spans",
+       {"group_id", "state", "protocol_type", "assignment_strategy", "generation", "coordinator", "members"},
+       1},
+      {&statements->group_offsets,
+       "group_offset_spans",
+       {"group_id", "topic", "partition", "committed_offset", "log_end_offset", "lag", "consumer_id", "client_id", "host"},
+       3},
+      {&statements->metrics, "metric_spans", {"metric_group", "name", "tags", "value"}, 3},
+  };
+  for (const Spans& table : spans) {
+    Result<SpanTable> prepared = SpanTable::prepare(connection, table.table, table.columns, table.key_columns);
+    if (!prepared) return prepared.error();
+    *table.target = std::move(*prepared);
+  }
   return statements;
+}
+
+Status Inspector::Statements::finish_sample(int64_t sample_id) {
+  for (SpanTable* table : {&brokers, &topics, &partitions, &replicas, &groups, &group_offsets, &metrics})
+    if (Status finished = table->finish_sample(sample_id); !finished) return finished;
+  return ok_status();
 }
 
 Result<Inspector*> Inspector::start(Cluster& cluster, const std::string& path, const InspectorOptions& options) {
@@ -68,11 +104,14 @@ Inspector::~Inspector() {
   // The cluster is being destroyed and other services (the group coordinator) may already be gone:
   // write only the events (the cluster's own member), take no sample.
   if (!listener_) return;
-  if (!failure_) (void)transaction([this] { return write_new_events(); });
+  if (!failure_) (void)transaction([this] { return write_new_events(); }, Commit::Now);
   cluster_.scheduler().remove_clock_listener(*listener_);
 }
 
 Status Inspector::begin(const std::string& path, const InspectorOptions& options) {
+  // Commit the current recording's open batch first: it may be the same file, which the new
+  // connection clears.
+  if (listener_) (void)catch_up();
   Result<std::unique_ptr<InspectDatabase>> created = InspectDatabase::create(path);
   if (!created) return created.error();
   stop();
@@ -86,7 +125,9 @@ Status Inspector::begin(const std::string& path, const InspectorOptions& options
   events_written_ = 0;
   samples_written_ = 0;
   next_boundary_ = first_boundary_at_or_after(cluster_.now(), options_.sample_ms);
-  if (Status header = transaction([this] { return write_header(); }); !header) return header.error();
+  batch_open_ = false;
+  batched_moves_ = 0;
+  if (Status header = transaction([this] { return write_header(); }, Commit::Now); !header) return header.error();
   listener_ = cluster_.scheduler().add_clock_listener([this](TimeMs from, TimeMs to) { on_clock(from, to); });
   return ok_status();
 }
@@ -99,13 +140,24 @@ void Inspector::stop() {
 }
 
 template <class Work>
-Status Inspector::transaction(Work&& work) {
+Status Inspector::transaction(Work&& work, Commit commit) {
   SqliteConnection& connection = database_->connection();
-  Status done = connection.exec("BEGIN");
+  Status done = ok_status();
+  if (!batch_open_) {
+    done = connection.exec("BEGIN");
+    batch_open_ = done.ok();
+  }
   if (done) done = work();
-  if (done) done = connection.exec("COMMIT");
+  if (done && (commit == Commit::Now || ++batched_moves_ >= kMovesPerCommit)) {
+    done = connection.exec("COMMIT");
+    if (done) {
+      batch_open_ = false;
+      batched_moves_ = 0;
+    }
+  }
   if (!done) {
     (void)connection.exec("ROLLBACK");
+    batch_open_ = false;
     // Recording stops at the first failed write; the listener is removed by the next stop().
     failure_ = done.error();
   }
@@ -129,20 +181,21 @@ void Inspector::on_clock(TimeMs from, TimeMs to) {
       next_boundary_ = first + count * step;
     }
     return write_new_events();
-  });
+  }, Commit::Batched);
 }
 
 Status Inspector::catch_up() {
   if (!listener_ || failure_) return failure_ ? Status(*failure_) : ok_status();
   const bool sample_due = next_boundary_ <= cluster_.now();
-  if (!sample_due && cluster_.events().size() == events_written_) return ok_status();
+  if (!sample_due && cluster_.events().size() == events_written_ && !batch_open_) return ok_status();
+  // Commits: what a query is about to report is in the file.
   return transaction([&]() -> Status {
     if (sample_due) {
       if (Result<int64_t> sample = write_sample(next_boundary_, "periodic"); !sample) return sample.error();
       next_boundary_ += options_.sample_ms;
     }
     return write_new_events();
-  });
+  }, Commit::Now);
 }
 
 Result<int64_t> Inspector::sample_now() {
@@ -155,7 +208,7 @@ Result<int64_t> Inspector::sample_now() {
     if (!sample) return sample.error();
     id = *sample;
     return ok_status();
-  });
+  }, Commit::Now);
   if (!written) return written.error();
   return id;
 }

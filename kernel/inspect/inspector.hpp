@@ -14,6 +14,8 @@
 //     query calls it, so a query sees the present); sample_now() adds an 'on demand' sample.
 //  4. Events (Cluster::events()) are appended at each clock move and at catch_up(): every event
 //     recorded before the clock moves past its time is in the database.
+//  4b. Clock moves are committed in batches (kMovesPerCommit); catch_up(), sample_now() and stop()
+//     commit, so whatever a query reported survives a kill.
 //  5. Sampling only reads the cluster: the same seed gives the same run with or without it.
 // A write that fails (disk full) stops the recording and is reported by failure().
 #pragma once
@@ -75,9 +77,11 @@ class Inspector : public Cluster::Service {
   Status write_metrics(int64_t sample_id, TimeMs time);
   Status write_new_events();
   Status write_header();
-  // Runs `work` in one transaction; a failure stops the recording.
+  // Runs `work` in the open transaction (begun if none), committed now or, for Batched, once
+  // kMovesPerCommit moves are in it; a failure rolls back the uncommitted moves and stops the recording.
+  enum class Commit { Now, Batched };
   template <class Work>
-  Status transaction(Work&& work);
+  Status transaction(Work&& work, Commit commit);
 
   Cluster& cluster_;
   InspectorOptions options_;
@@ -88,6 +92,8 @@ class Inspector : public Cluster::Service {
   std::size_t events_written_ = 0;
   int64_t samples_written_ = 0;
   std::optional<Error> failure_;
+  bool batch_open_ = false;
+  int64_t batched_moves_ = 0;
 };
 
 }  // namespace klab::inspect

@@ -11,7 +11,12 @@
 namespace klab::inspect {
 namespace {
 
-std::string join_ids(const std::vector<BrokerId>& ids) { return fmt::format("{}", fmt::join(ids, ",")); }
+void join_ids(std::string& out, const std::vector<BrokerId>& ids) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(ids[i]);
+  }
+}
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
@@ -29,15 +34,17 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 // Tags as a JSON object, keys in Kafka's order: {"topic":"orders","partition":"0"}.
-std::string tags_json(const std::vector<std::pair<std::string, std::string>>& tags) {
-  std::string out = "{";
+void append_tags_json(std::string& out, const std::vector<std::pair<std::string, std::string>>& tags) {
+  out += '{';
+  bool first = true;
   for (const auto& [key, value] : tags) {
-    if (out.size() > 1) out += ',';
+    if (!first) out += ',';
+    first = false;
     append_json_string(out, key);
     out += ':';
     append_json_string(out, value);
   }
-  return out + "}";
+  out += '}';
 }
 
 std::optional<int64_t> optional_id(BrokerId id) {
@@ -65,74 +72,73 @@ Result<int64_t> Inspector::write_sample(TimeMs time, std::string_view reason) {
   const int64_t sample_id = database_->connection().last_insert_rowid();
   for (auto part : {&Inspector::write_brokers, &Inspector::write_topics, &Inspector::write_groups, &Inspector::write_metrics})
     if (Status written = (this->*part)(sample_id, time); !written) return written.error();
+  if (Status finished = statements_->finish_sample(sample_id); !finished) return finished.error();
   ++samples_written_;
   return sample_id;
 }
 
-Status Inspector::write_brokers(int64_t sample_id, TimeMs time) {
+Status Inspector::write_brokers(int64_t sample_id, TimeMs) {
   for (const Broker& broker : cluster_.brokers()) {
-    Status written = statements_->broker.bind(1, sample_id)
-                         .bind(2, int64_t{time})
-                         .bind(3, int64_t{broker.id})
-                         .bind(4, int64_t{broker.alive})
-                         .bind(5, int64_t{broker.isolated})
-                         .bind(6, int64_t{broker.fenced})
-                         .bind(7, int64_t{broker.id == cluster_.controller()})
-                         .run();
+    Status written = statements_->brokers.set(0, int64_t{broker.id})
+                         .set(1, int64_t{broker.alive})
+                         .set(2, int64_t{broker.isolated})
+                         .set(3, int64_t{broker.fenced})
+                         .set(4, int64_t{broker.id == cluster_.controller()})
+                         .record(sample_id);
     if (!written) return written;
   }
   return ok_status();
 }
 
-Status Inspector::write_topics(int64_t sample_id, TimeMs time) {
+Status Inspector::write_topics(int64_t sample_id, TimeMs) {
+  std::string ids;
   for (const std::string& name : cluster_.topic_names()) {
     const Topic& topic = *cluster_.find_topic(name);
     const auto replication_factor = static_cast<int64_t>(topic.partitions.front()->replicas.size());
-    Status written = statements_->topic.bind(1, sample_id)
-                         .bind(2, int64_t{time})
-                         .bind(3, std::string_view(name))
-                         .bind(4, std::string_view(topic.topic_id.to_string()))
-                         .bind(5, int64_t{topic.partition_count()})
-                         .bind(6, replication_factor)
-                         .bind(7, int64_t{name.starts_with("__")})
-                         .run();
+    Status written = statements_->topics.set(0, std::string_view(name))
+                         .set(1, std::string_view(topic.topic_id.to_string()))
+                         .set(2, int64_t{topic.partition_count()})
+                         .set(3, replication_factor)
+                         .set(4, int64_t{name.starts_with("__")})
+                         .record(sample_id);
     if (!written) return written;
     for (const auto& partition : topic.partitions) {
       const PartitionLog& log = partition->log();
       const auto replicas = static_cast<int64_t>(partition->replicas.size());
       const auto isr = static_cast<int64_t>(partition->in_sync_replicas.size());
-      written = statements_->partition.bind(1, sample_id)
-                    .bind(2, int64_t{time})
-                    .bind(3, std::string_view(name))
-                    .bind(4, int64_t{partition->id})
-                    .bind(5, optional_id(partition->leader))
-                    .bind(6, int64_t{partition->leader_epoch})
-                    .bind(7, std::string_view(join_ids(partition->replicas)))
-                    .bind(8, std::string_view(join_ids(partition->in_sync_replicas)))
-                    .bind(9, replicas)
-                    .bind(10, isr)
-                    .bind(11, int64_t{isr < replicas})
-                    .bind(12, int64_t{!partition->online()})
-                    .bind(13, log.log_start_offset())
-                    .bind(14, partition->high_watermark())
-                    .bind(15, log.log_end_offset())
-                    .bind(16, log.size_bytes())
-                    .run();
+      SpanTable& row = statements_->partitions;
+      row.set(0, std::string_view(name))
+          .set(1, int64_t{partition->id})
+          .set(2, optional_id(partition->leader))
+          .set(3, int64_t{partition->leader_epoch});
+      ids.clear();
+      join_ids(ids, partition->replicas);
+      row.set(4, std::string_view(ids));
+      ids.clear();
+      join_ids(ids, partition->in_sync_replicas);
+      written = row.set(5, std::string_view(ids))
+                    .set(6, replicas)
+                    .set(7, isr)
+                    .set(8, int64_t{isr < replicas})
+                    .set(9, int64_t{!partition->online()})
+                    .set(10, log.log_start_offset())
+                    .set(11, partition->high_watermark())
+                    .set(12, log.log_end_offset())
+                    .set(13, log.size_bytes())
+                    .record(sample_id);
       if (!written) return written;
       for (const auto& replica : partition->copies) {
-        written = statements_->replica.bind(1, sample_id)
-                      .bind(2, int64_t{time})
-                      .bind(3, std::string_view(name))
-                      .bind(4, int64_t{partition->id})
-                      .bind(5, int64_t{replica->broker})
-                      .bind(6, std::string_view(replica->broker == partition->leader ? "leader" : "follower"))
-                      .bind(7, int64_t{partition->in_isr(replica->broker)})
-                      .bind(8, int64_t{cluster_.broker_alive(replica->broker)})
-                      .bind(9, replica->log.log_start_offset())
-                      .bind(10, replica->high_watermark)
-                      .bind(11, replica->log.log_end_offset())
-                      .bind(12, replica->log.size_bytes())
-                      .run();
+        written = statements_->replicas.set(0, std::string_view(name))
+                      .set(1, int64_t{partition->id})
+                      .set(2, int64_t{replica->broker})
+                      .set(3, std::string_view(replica->broker == partition->leader ? "leader" : "follower"))
+                      .set(4, int64_t{partition->in_isr(replica->broker)})
+                      .set(5, int64_t{cluster_.broker_alive(replica->broker)})
+                      .set(6, replica->log.log_start_offset())
+                      .set(7, replica->high_watermark)
+                      .set(8, replica->log.log_end_offset())
+                      .set(9, replica->log.size_bytes())
+                      .record(sample_id);
         if (!written) return written;
       }
     }
@@ -140,35 +146,31 @@ Status Inspector::write_topics(int64_t sample_id, TimeMs time) {
   return ok_status();
 }
 
-Status Inspector::write_groups(int64_t sample_id, TimeMs time) {
+Status Inspector::write_groups(int64_t sample_id, TimeMs) {
   // Only a coordinator that exists: creating one would change the cluster.
   if (!group::GroupCoordinator::find(cluster_)) return ok_status();
   for (const group::GroupOverview& overview : group::list_groups(cluster_)) {
     const group::GroupDescription description = group::describe_group(cluster_, overview.group_id);
-    Status written = statements_->group.bind(1, sample_id)
-                         .bind(2, int64_t{time})
-                         .bind(3, std::string_view(description.group_id))
-                         .bind(4, std::string_view(description.state))
-                         .bind(5, std::string_view(description.protocol_type))
-                         .bind(6, std::string_view(description.assignment_strategy))
-                         .bind(7, int64_t{description.generation})
-                         .bind(8, optional_id(description.coordinator))
-                         .bind(9, static_cast<int64_t>(description.members.size()))
-                         .run();
+    Status written = statements_->groups.set(0, std::string_view(description.group_id))
+                         .set(1, std::string_view(description.state))
+                         .set(2, std::string_view(description.protocol_type))
+                         .set(3, std::string_view(description.assignment_strategy))
+                         .set(4, int64_t{description.generation})
+                         .set(5, optional_id(description.coordinator))
+                         .set(6, static_cast<int64_t>(description.members.size()))
+                         .record(sample_id);
     if (!written) return written;
     for (const group::GroupPartitionRow& row : description.partitions) {
-      written = statements_->group_offset.bind(1, sample_id)
-                    .bind(2, int64_t{time})
-                    .bind(3, std::string_view(description.group_id))
-                    .bind(4, std::string_view(row.topic))
-                    .bind(5, int64_t{row.partition})
-                    .bind(6, row.current_offset)
-                    .bind(7, row.log_end_offset)
-                    .bind(8, row.lag)
-                    .bind(9, std::string_view(row.consumer_id))
-                    .bind(10, std::string_view(row.client_id))
-                    .bind(11, std::string_view(row.host))
-                    .run();
+      written = statements_->group_offsets.set(0, std::string_view(description.group_id))
+                    .set(1, std::string_view(row.topic))
+                    .set(2, int64_t{row.partition})
+                    .set(3, row.current_offset)
+                    .set(4, row.log_end_offset)
+                    .set(5, row.lag)
+                    .set(6, std::string_view(row.consumer_id))
+                    .set(7, std::string_view(row.client_id))
+                    .set(8, std::string_view(row.host))
+                    .record(sample_id);
       if (!written) return written;
     }
   }
@@ -176,14 +178,15 @@ Status Inspector::write_groups(int64_t sample_id, TimeMs time) {
 }
 
 Status Inspector::write_metrics(int64_t sample_id, TimeMs time) {
+  std::string tags;
   for (const MetricSample& metric : cluster_.metrics_registry().collect(time)) {
-    Status written = statements_->metric.bind(1, sample_id)
-                         .bind(2, int64_t{time})
-                         .bind(3, std::string_view(metric.group))
-                         .bind(4, std::string_view(metric.name))
-                         .bind(5, std::string_view(tags_json(metric.tags)))
-                         .bind(6, metric.value)
-                         .run();
+    tags.clear();
+    append_tags_json(tags, metric.tags);
+    Status written = statements_->metrics.set(0, std::string_view(metric.group))
+                         .set(1, std::string_view(metric.name))
+                         .set(2, std::string_view(tags))
+                         .set(3, metric.value)
+                         .record(sample_id);
     if (!written) return written;
   }
   return ok_status();

@@ -134,4 +134,5 @@ int64_t SqliteConnection::last_insert_rowid() const { return sqlite3_last_insert
 
 std::string SqliteConnection::last_error() const { return db_ ? sqlite3_errmsg(db_) : "the database is closed"; }
 
+int64_t Statement::last_insert_rowid() const { return sqlite3_last_insert_rowid(sqlite3_db_handle(statement_)); }
 }  // namespace klab::inspect

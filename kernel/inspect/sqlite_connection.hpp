@@ -42,6 +42,8 @@ class Statement {
   std::string column_name(int index) const;
   SqlValue column(int index) const;
   bool read_only() const;
+  // The rowid of the last INSERT on this statement's connection.
+  int64_t last_insert_rowid() const;
   sqlite3_stmt* get() const { return statement_; }
 
  private:

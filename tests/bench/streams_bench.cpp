@@ -68,7 +68,12 @@ void BM_StreamsWordCountOnCluster(benchmark::State& state) {
     (void)cluster->create_topic("lines", klab::TopicSpec{2, 1, {}});
     (void)cluster->create_topic("counts-out", klab::TopicSpec{2, 1, {}});
     auto producer = std::move(klab::Producer::create(*cluster, {}).value());
-    for (const std::string& line : lines) (void)producer->send(klab::ProducerRecord{.topic = "lines", .value = line});
+    for (const std::string& line : lines) {
+      klab::ProducerRecord record;
+      record.topic = "lines";
+      record.value = line;
+      (void)producer->send(record);
+    }
     producer->flush();
     state.ResumeTiming();
     auto app = std::move(KafkaStreams::create(*cluster, topology, {{"application.id", std::string("bench")}}).value());

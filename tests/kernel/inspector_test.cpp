@@ -98,6 +98,9 @@ KernelView kernel_view(Cluster& cluster) {
   std::sort(view.group_offsets.begin(), view.group_offsets.end());
   for (const MetricSample& metric : cluster.metrics_registry().collect(cluster.now()))
     view.metrics.push_back(fmt::format("{}|{}|{}", metric.group, metric.name, metric.value));
+  // The views have no insertion order (rowid): compare as sorted lists.
+  std::sort(view.replicas.begin(), view.replicas.end());
+  std::sort(view.metrics.begin(), view.metrics.end());
   return view;
 }
 
@@ -107,13 +110,15 @@ KernelView recorded_view(inspect::InspectDatabase& database, TimeMs time) {
   view.partitions = rows(database, "SELECT topic, partition, leader, isr, log_start_offset, high_watermark, log_end_offset, "
                                    "under_replicated FROM partitions" + at + " ORDER BY topic, partition");
   view.replicas = rows(database, "SELECT topic, partition, broker, log_start_offset, high_watermark, log_end_offset FROM "
-                                 "replicas" + at + " ORDER BY rowid");
+                                 "replicas" + at);
+  std::sort(view.replicas.begin(), view.replicas.end());
   view.brokers = rows(database, "SELECT broker, alive, controller FROM brokers" + at + " ORDER BY broker");
   view.groups = rows(database, "SELECT group_id, state, generation, members FROM groups" + at + " ORDER BY group_id");
   view.group_offsets = rows(database, "SELECT group_id, topic, partition, committed_offset, log_end_offset, lag FROM "
                                       "group_offsets" + at);
   std::sort(view.group_offsets.begin(), view.group_offsets.end());
-  view.metrics = rows(database, "SELECT metric_group, name, value FROM metrics" + at + " ORDER BY rowid");
+  view.metrics = rows(database, "SELECT metric_group, name, value FROM metrics" + at);
+  std::sort(view.metrics.begin(), view.metrics.end());
   return view;
 }
 
@@ -193,6 +198,64 @@ TEST_CASE("every table the inspector samples equals the kernel's own state at th
     events.push_back(fmt::format("{}|{}|{}|{}", event.time, event.kind, event.topic.empty() ? "NULL" : event.topic, event.description));
   CHECK(rows(database, "SELECT time_ms, kind, topic, description FROM events ORDER BY event_id") == events);
   CHECK(rows(database, "SELECT DISTINCT new_leader FROM leader_elections WHERE topic = 'orders'").size() >= 1);
+}
+
+TEST_CASE("sampled tables are stored as spans: a sample writes rows only for what changed") {
+  auto cluster = test::make_cluster(ClusterOptions{3, 17, {}, 1});
+  test::make_topic(*cluster, "orders", 3, 3);
+  test::make_topic(*cluster, "scratch", 1, 1);
+  cluster->advance(2000);
+  Result<inspect::Inspector*> inspector = inspect::Inspector::start(*cluster, ":memory:", {1000});
+  REQUIRE(inspector.ok());
+  // Half-second steps: every multiple is sampled (a longer idle move would keep its ends only).
+  const auto advance = [&](int steps) {
+    for (int i = 0; i < steps; ++i) cluster->advance(500);
+  };
+  advance(7);  // samples at 2000, 3000, 4000, 5000: nothing changes
+  REQUIRE((*inspector)->catch_up().ok());
+  inspect::InspectDatabase& database = *(*inspector)->database();
+  CHECK(single_integer(database, "SELECT COUNT(*) FROM samples") == 4);
+  // One open span per partition, read through the view as one row per partition per sample.
+  CHECK(single_integer(database, "SELECT COUNT(*) FROM partition_spans WHERE topic = 'orders' AND last_sample IS NULL") == 3);
+  CHECK(single_integer(database, "SELECT COUNT(*) FROM partition_spans WHERE topic = 'orders'") == 3);
+  CHECK(single_integer(database, "SELECT COUNT(*) FROM partitions WHERE topic = 'orders'") == 12);
+  CHECK(single_integer(database, "SELECT COUNT(*) FROM broker_spans") == 3);
+  // A change closes the open span at the sample before it and opens another.
+  const BrokerId stopped = cluster->controller() == 2 ? 1 : 2;  // the controller stays
+  REQUIRE(cluster->stop_broker(stopped).ok());
+  REQUIRE(cluster->delete_topic("scratch").ok());
+  advance(4);  // samples at 6000, 7000
+  REQUIRE((*inspector)->catch_up().ok());
+  CHECK(rows(database, fmt::format("SELECT first_sample, IFNULL(last_sample, 'open'), alive FROM broker_spans "
+                                   "WHERE broker = {} ORDER BY first_sample", stopped)) ==
+        std::vector<std::string>{"1|4|1", "5|open|0"});
+  CHECK(rows(database, fmt::format("SELECT time_ms, alive FROM brokers WHERE broker = {} ORDER BY sample_id", stopped)) ==
+        std::vector<std::string>{"2000|1", "3000|1", "4000|1", "5000|1", "6000|0", "7000|0"});
+  CHECK(single_integer(database, fmt::format("SELECT COUNT(*) FROM broker_spans WHERE broker <> {}", stopped)) == 2);
+  // A topic that is gone: its spans end at the last sample that saw it.
+  CHECK(rows(database, "SELECT DISTINCT last_sample FROM partition_spans WHERE topic = 'scratch'") == std::vector<std::string>{"4"});
+  CHECK(single_integer(database, "SELECT MAX(time_ms) FROM topics WHERE topic = 'scratch'") == 5000);
+}
+
+TEST_CASE("a file recording commits clock moves in batches, and whatever is reported first") {
+  auto cluster = test::make_cluster(ClusterOptions{1, 19, {}, 1});
+  const std::string path = temp_path("batched.sqlite");
+  Result<inspect::Inspector*> inspector = inspect::Inspector::start(*cluster, path, {100});
+  REQUIRE(inspector.ok());
+  for (int i = 0; i < 10; ++i) cluster->advance(100);  // 10 moves: fewer than a batch
+  const auto committed_samples = [&] {
+    Result<std::unique_ptr<inspect::InspectDatabase>> reader = inspect::InspectDatabase::open_existing(path);
+    REQUIRE(reader.ok());
+    return single_integer(**reader, "SELECT COUNT(*) FROM samples");
+  };
+  CHECK(committed_samples() == 0);  // another connection sees only what is committed
+  REQUIRE((*inspector)->catch_up().ok());  // what a query does first
+  CHECK(committed_samples() == 11);
+  for (int i = 0; i < 200; ++i) cluster->advance(100);  // more than a batch: committed on the way
+  CHECK(committed_samples() >= 11 + 64);
+  (*inspector)->close();
+  CHECK(committed_samples() == 11 + 200);
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("the inspector samples every multiple of inspect.sample.ms, and a quiet stretch at its ends only") {

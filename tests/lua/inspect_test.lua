@@ -121,7 +121,8 @@ test("bad input: malformed SQL, writes, unwritable paths, other files, bad optio
   raises(function() inspect.open(c, { ["inspect.sample.ms"] = 0 }) end, "inspect.sample.ms")
   raises(function() inspect.open(42) end, "cluster or path of a recording expected")
   raises(function() inspect.open("/nonexistent-klab-dir/x.sqlite") end, "no such file")
-  eq(inspect.schema():find("CREATE TABLE partitions", 1, true) ~= nil, true, "the schema")
+  eq(inspect.schema():find("CREATE TABLE partition_spans", 1, true) ~= nil, true, "the schema: spans")
+  eq(inspect.schema():find("CREATE VIEW partitions", 1, true) ~= nil, true, "the schema: the view with the old name")
 end)
 
 h.finish()
