@@ -2,9 +2,13 @@
 // coordinator's reads, the metrics registry's collect), never the scheduler or the RNG.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "group/group_admin.hpp"
 #include "group/group_coordinator.hpp"
 #include "inspect/inspect_schema.hpp"
+#include <cmath>
+
 #include "inspect/inspector.hpp"
 #include "inspect/inspector_statements.hpp"
 
@@ -180,6 +184,9 @@ Status Inspector::write_groups(int64_t sample_id, TimeMs) {
 Status Inspector::write_metrics(int64_t sample_id, TimeMs time) {
   std::string tags;
   for (const MetricSample& metric : cluster_.metrics_registry().collect(time)) {
+    // An average with nothing measured yet is NaN in Kafka (and SQLite would store NULL): such a
+    // metric has no reading at this sample, so it has no row.
+    if (!std::isfinite(metric.value)) continue;
     tags.clear();
     append_tags_json(tags, metric.tags);
     Status written = statements_->metrics.set(0, std::string_view(metric.group))

@@ -3,6 +3,8 @@
 // database refuses writes, non-klab files and unwritable paths.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -97,7 +99,8 @@ KernelView kernel_view(Cluster& cluster) {
   }
   std::sort(view.group_offsets.begin(), view.group_offsets.end());
   for (const MetricSample& metric : cluster.metrics_registry().collect(cluster.now()))
-    view.metrics.push_back(fmt::format("{}|{}|{}", metric.group, metric.name, metric.value));
+    if (std::isfinite(metric.value))  // NaN: nothing measured yet, no row
+      view.metrics.push_back(fmt::format("{}|{}|{}", metric.group, metric.name, metric.value));
   // The views have no insertion order (rowid): compare as sorted lists.
   std::sort(view.replicas.begin(), view.replicas.end());
   std::sort(view.metrics.begin(), view.metrics.end());
