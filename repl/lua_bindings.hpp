@@ -62,4 +62,12 @@ extern const TypeDoc kConsumerTypeDoc;
 extern const TypeDoc kInspectorTypeDoc;
 extern const TypeDoc kSchemaRegistryTypeDoc;
 extern const TypeDoc kConnectWorkerTypeDoc;
+extern const TypeDoc kStreamsBuilderTypeDoc;
+extern const TypeDoc kKStreamTypeDoc;
+extern const TypeDoc kKTableTypeDoc;
+extern const TypeDoc kGroupedTypeDoc;
+extern const TypeDoc kBranchedTypeDoc;
+extern const TypeDoc kGlobalKTableTypeDoc;
+extern const TypeDoc kStreamsAppTypeDoc;
+extern const TypeDoc kTestDriverTypeDoc;
 }  // namespace klab

@@ -6,6 +6,7 @@
 
 #include "kafka_cli_format.hpp"
 #include "lua_bindings.hpp"
+#include "lua_streams.hpp"
 #include "lua_support.hpp"
 
 namespace klab {
@@ -385,6 +386,11 @@ const MethodDoc kClusterMethods[] = {
      "__consumer_offsets). Refused while it has members (NON_EMPTY_GROUP)."},
     {"producer", lua_entry<new_producer>, "c:producer{ [\"acks\"] = \"all\", [\"linger.ms\"] = 5, ... } --> producer",
      "A new producer. Keys are Kafka producer configs; see help(\"producer\")."},
+    {"streams", lua_entry<new_streams_app>,
+     "c:streams(builder, { [\"application.id\"] = \"wordcount\", ... } [, { log = false }]) --> app",
+     "A Kafka Streams application instance running the builder's topology; app:start() starts it. Instances with "
+     "the same application.id share the partitions. Prints its log lines (restorations, state changes) unless "
+     "log = false. See help(\"streams\")."},
     {"consumer", lua_entry<new_consumer>,
      "c:consumer{ [\"auto.offset.reset\"] = \"earliest\", ... } --> consumer",
      "A new consumer. Keys are Kafka consumer configs; see help(\"consumer\")."},

@@ -12,6 +12,7 @@
 #include "group/coordinator_records.hpp"
 #include "help.hpp"
 #include "lua_bindings.hpp"
+#include "lua_streams.hpp"
 #include "lua_support.hpp"
 #include "group_diagram.hpp"
 #include "topic_diagram.hpp"
@@ -203,6 +204,13 @@ const MethodDoc kKlabFunctions[] = {
      "table: records per simulated second, simulated ms, bytes sent, bytes stored, average batch size, "
      "compression-rate-avg and the run's real CPU ms. rows[i] has the same fields (records_per_sec, elapsed_ms, "
      "bytes_sent, bytes_stored, batch_size_avg, compression_rate, requests, cpu_ms)."},
+    {"streams_builder", lua_entry<new_streams_builder>, "klab.streams_builder() --> builder",
+     "A Kafka Streams topology builder: b:stream(topic), b:table(topic), b:global_table(topic), then the DSL "
+     "(filter, map_values, group_by, count, join, to, ...). Run it with c:streams(b, { [\"application.id\"] = ... }) or "
+     "klab.topology_test_driver(b). See help(\"streams\")."},
+    {"topology_test_driver", lua_entry<new_topology_test_driver>, "klab.topology_test_driver(builder) --> driver",
+     "Runs the topology without a cluster, as Kafka's TopologyTestDriver: d:pipe_input(topic, key, value [, ts]), "
+     "d:read_output(topic), d:store(name)."},
     {"partition_for", lua_entry<klab_partition_for>, "klab.partition_for(key, partition_count [, partitioner]) --> n",
      "The partition Kafka's default partitioner picks for `key`: toPositive(murmur2(key)) % partition_count. "
      "With \"consistent_random\": librdkafka's (kcat's) CRC32 answer instead."},
@@ -235,6 +243,8 @@ void open_klab(lua_State* L) {
   register_inspect(L);
   register_schema_registry_type(L);
   register_connect_type(L);
+  register_streams_dsl_types(L);
+  register_streams_app_types(L);
   lua_createtable(L, 0, 8);
   for (const MethodDoc& function : kKlabFunctions) {
     lua_pushcfunction(L, function.function);
@@ -253,8 +263,11 @@ void open_klab(lua_State* L) {
 }
 
 std::span<const TypeDoc* const> bound_types() {
-  static const TypeDoc* const types[] = {&kClusterTypeDoc,   &kProducerTypeDoc,       &kConsumerTypeDoc,
-                                         &kInspectorTypeDoc, &kSchemaRegistryTypeDoc, &kConnectWorkerTypeDoc};
+  static const TypeDoc* const types[] = {&kClusterTypeDoc,        &kProducerTypeDoc,       &kConsumerTypeDoc,
+                                         &kInspectorTypeDoc,      &kSchemaRegistryTypeDoc, &kConnectWorkerTypeDoc,
+                                         &kStreamsBuilderTypeDoc, &kKStreamTypeDoc,        &kKTableTypeDoc,
+                                         &kGroupedTypeDoc,        &kBranchedTypeDoc,       &kGlobalKTableTypeDoc,
+                                         &kStreamsAppTypeDoc,     &kTestDriverTypeDoc};
   return types;
 }
 

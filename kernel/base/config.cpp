@@ -165,6 +165,7 @@ std::string_view config_scope_name(ConfigScope scope) {
     case ConfigScope::Consumer: return "consumer";
     case ConfigScope::Inspector: return "inspector";
     case ConfigScope::Connector: return "connector";
+    case ConfigScope::Streams: return "streams";
   }
   return "?";
 }

@@ -22,7 +22,7 @@
 namespace klab {
 
 enum class ConfigType { Boolean, Int, Long, Double, String, List };
-enum class ConfigScope { Broker, Topic, Producer, Consumer, Inspector, Connector };
+enum class ConfigScope { Broker, Topic, Producer, Consumer, Inspector, Connector, Streams };
 
 std::string_view config_type_name(ConfigType type);
 std::string_view config_scope_name(ConfigScope scope);
@@ -69,6 +69,8 @@ const ConfigCatalog& consumer_config_catalog();
 const ConfigCatalog& inspector_config_catalog();
 // A Connect connector's configuration and the standalone worker's (connect_config_catalog.cpp).
 const ConfigCatalog& connector_config_catalog();
+// Kafka Streams' StreamsConfig (the keys klab's Streams engine reads).
+const ConfigCatalog& streams_config_catalog();
 // Every catalog, for help() and completion.
 std::span<const ConfigCatalog* const> all_config_catalogs();
 

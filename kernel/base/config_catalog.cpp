@@ -450,6 +450,47 @@ ConfigCatalog make_inspector_catalog() {
   });
 }
 
+// Kafka Streams (StreamsConfig). klab runs one stream thread per application instance and keeps
+// stores in memory; the keys below are the ones that change what a student can observe.
+ConfigCatalog make_streams_catalog() {
+  return ConfigCatalog(ConfigScope::Streams, {
+      {"application.id", ConfigType::String, std::monostate{}, {}, {}, {},
+       "An identifier for the stream processing application. Must be unique within the Kafka cluster. It is "
+       "the group.id of the application's consumer group, the default client.id prefix, and the prefix of "
+       "its internal topics (<application.id>-<store>-changelog, <application.id>-<name>-repartition). "
+       "Required."},
+      {"client.id", ConfigType::String, std::string{}, {}, {}, {},
+       "Prefix of the clients' ids (<client.id>-StreamThread-1-consumer, ...-producer). Default: "
+       "<application.id>-<a random process id>."},
+      {"processing.guarantee", ConfigType::String, std::string{"at_least_once"}, {}, {},
+       {"at_least_once", "exactly_once_v2"},
+       "at_least_once: offsets are committed only after every record the processing produced (output, "
+       "repartition and changelog records) was acknowledged, so a crash may repeat work but never lose "
+       "it. exactly_once_v2 needs transactions, which klab does not simulate: it is refused at start."},
+      {"commit.interval.ms", ConfigType::Long, int64_t{30000}, 0, {}, {},
+       "How often the application commits the offsets of what it processed (30000 under "
+       "at_least_once; Kafka uses 100 under exactly_once_v2)."},
+      {"poll.ms", ConfigType::Long, int64_t{100}, 0, {}, {},
+       "How long the stream thread blocks waiting for input. In klab: the simulated time between two "
+       "rounds of the stream thread (poll, process, maybe commit)."},
+      {"num.stream.threads", ConfigType::Int, int64_t{1}, 1, 1, {},
+       "The number of stream threads of an instance. klab runs one per instance; start several instances "
+       "with the same application.id to share the partitions."},
+      {"statestore.cache.max.bytes", ConfigType::Long, int64_t{0}, 0, 0, {},
+       "Memory for record caches across all threads. Kafka's default is 10485760 (10 MiB): a KTable then "
+       "emits only some updates (at commit or when the cache is full). klab has no record cache and "
+       "behaves as with 0, the value courses set to see every update: each update of a KTable is "
+       "forwarded downstream and to its changelog at once.",
+       {}, "0 (klab; Kafka: 10485760)"},
+      {"cache.max.bytes.buffering", ConfigType::Long, int64_t{0}, 0, 0, {},
+       "Deprecated since Kafka 3.4 in favour of statestore.cache.max.bytes; same meaning.", {},
+       "0 (klab; Kafka: 10485760)"},
+      {"replication.factor", ConfigType::Int, int64_t{-1}, -1, {}, {},
+       "The replication factor of the internal topics (changelog and repartition) the application "
+       "creates. -1 takes the broker's default.replication.factor."},
+  });
+}
+
 }  // namespace
 
 const ConfigCatalog& broker_config_catalog() {
@@ -473,10 +514,15 @@ const ConfigCatalog& inspector_config_catalog() {
   return catalog;
 }
 
+const ConfigCatalog& streams_config_catalog() {
+  static const ConfigCatalog catalog = make_streams_catalog();
+  return catalog;
+}
+
 std::span<const ConfigCatalog* const> all_config_catalogs() {
-  static const std::array<const ConfigCatalog*, 6> catalogs = {
-      &broker_config_catalog(),   &topic_config_catalog(),     &producer_config_catalog(),
-      &consumer_config_catalog(), &inspector_config_catalog(), &connector_config_catalog()};
+  static const std::array<const ConfigCatalog*, 7> catalogs = {
+      &broker_config_catalog(),    &topic_config_catalog(),     &producer_config_catalog(), &consumer_config_catalog(),
+      &inspector_config_catalog(), &connector_config_catalog(), &streams_config_catalog()};
   return catalogs;
 }
 

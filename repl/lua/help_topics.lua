@@ -21,6 +21,7 @@ klab — a simulated Kafka cluster you drive from Lua.
   help("configs")     every config key by scope      help("linger.ms")   one config key
   help("inspect")     SQL on a recorded run: lag, under-replicated partitions, events, plots
   help("connect")     Kafka Connect: connectors      help("interceptors") client interceptors
+  help("streams")     Kafka Streams: DSL, state, joins, restore
   help(cluster)       the methods of an object       help(klab)          klab.* functions
 ]],
 
@@ -72,6 +73,53 @@ Reading with another schema (Avro schema resolution): fields the reader added ta
 default, fields it lacks are skipped, int widens to long/float/double, a field renamed keeps
 the old name in "aliases", an enum symbol the reader lacks becomes its enum "default".
 Lab 17 runs the whole evolution.
+]],
+
+streams = [[
+Kafka Streams in klab: a topology built with the DSL runs as a consumer group named by
+application.id, on the simulated cluster (or without one, in a test driver).
+
+  b = klab.streams_builder()
+  counts = b:stream("lines")
+    :filter_not(function(k, v) return v:find("filter") end)
+    :flat_map_values(function(k, v) local w = {} for x in v:gmatch("%S+") do w[#w+1] = x end return w end)
+    :group_by(function(k, word) return word end)      -- a new key: repartition topic
+    :count("counts")                                    -- a KTable, store "counts"
+  counts:to_stream():to("word-counts")
+  b:stream("word"):join(counts, function(v, count) return "(" .. count .. ", " .. v .. ")" end):to("joined")
+  print(b:describe())                                   -- Kafka's Topology#describe() layout
+  app = c:streams(b, { ["application.id"] = "wordcount" })
+  app:start()  c:advance(5000)  app:store("counts")  app:close()
+
+Operations (Kafka's, in snake_case): stream, table, global_table; filter, filter_not, map,
+map_values, flat_map, flat_map_values, select_key, peek, foreach, merge, to, split():branch()
+:default_branch(); group_by_key, group_by -> count, reduce, aggregate (-> KTable);
+windowed_by{ size_ms =, advance_ms =, grace_ms = } (tumbling / hopping; keys "[key@start/end]");
+joins: stream-table join/left_join, table-table join/left_join/outer_join, stream-global join with
+a key selector; to_stream. Keys and values are strings or nil; a count is its decimal text.
+Functions are Lua functions (key, value); an error in one puts the application in ERROR with the
+Lua traceback (app:error()); the cluster goes on.
+
+What happens, as in Kafka 3.7:
+  - start() fails on a missing source topic (MissingSourceTopicException), on joined topics with
+    different partition counts (Topics not co-partitioned), on a sub-topology writing to its own
+    input (a klab check: records would loop forever), on exactly_once_v2 (not simulated).
+  - Internal topics: <application.id>-<store>-changelog (compacted) and
+    <application.id>-<name>-repartition, created at start with one partition per task.
+  - Tasks: one per sub-topology and input partition ("0_1"); instances with the same
+    application.id split them (range assignment keeps co-partitioned partitions together).
+  - The stream thread runs every poll.ms of simulated time: poll, process, send; every
+    commit.interval.ms (30000) it commits what was processed once all it sent is acknowledged
+    (at_least_once). Simulated time must run: c:advance(ms), a poll, a flush.
+  - No record cache: every KTable update is forwarded at once, as with
+    statestore.cache.max.bytes = 0 (Kafka's default, 10 MiB, would hold some back).
+  - Stores live in memory; a new instance (or one given a task after a rebalance) restores them
+    from the changelog and logs "Finished restoring changelog ... with a total number of N records".
+  - Windows: start = a multiple of advance (aligned to the epoch); a record is dropped when its
+    window's end <= stream time - grace (app:metrics()["dropped-records-total"]).
+
+Without a cluster: d = klab.topology_test_driver(b); d:pipe_input(topic, key, value [, ts]);
+d:read_output(topic); d:store(name). Methods: help(b), help(app), help(d).
 ]],
 
 throughput = [[

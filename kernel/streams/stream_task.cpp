@@ -1,0 +1,225 @@
+// How each kind of node processes a record. See stream_task.hpp for the semantics.
+#include "streams/stream_task.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace klab::streams {
+
+StreamTask::StreamTask(const Topology& topology, int subtopology, int32_t partition, TaskOutput& output,
+                       const std::map<std::string, KeyValueStore>* global_stores)
+    : topology_(topology),
+      subtopology_(subtopology),
+      partition_(partition),
+      output_(output),
+      global_stores_(global_stores),
+      stream_time_(topology.nodes().size(), -1) {
+  for (const std::string& name : topology.subtopologies()[static_cast<std::size_t>(subtopology)].stores) stores_[name];
+}
+
+KeyValueStore* StreamTask::store(const std::string& name) {
+  auto it = stores_.find(name);
+  return it == stores_.end() ? nullptr : &it->second;
+}
+
+KeyValueStore& StreamTask::store_of(const TopologyNode& node, const std::string& name) {
+  auto it = stores_.find(name);
+  if (it == stores_.end()) throw TopologyError(fmt::format("processor {} has no store {}", node.name, name));
+  return it->second;
+}
+
+void StreamTask::process(const std::string& topic, const StreamRecord& record) {
+  int source = topology_.source_for(topic);
+  if (source < 0) throw TopologyError(fmt::format("task {} has no source for topic {}", id(), topic));
+  forward(topology_.node(source), record);
+}
+
+void StreamTask::restore(const std::string& store, const std::string& key, const Bytes& value, TimeMs timestamp) {
+  auto it = stores_.find(store);
+  if (it != stores_.end()) it->second.put(key, value, timestamp);
+}
+
+void StreamTask::forward(const TopologyNode& from, const StreamRecord& record) {
+  for (int child : from.children) run(topology_.node(child), record);
+}
+
+void StreamTask::put_logged(const std::string& store, KeyValueStore& target, const std::string& key, const Bytes& value,
+                            TimeMs timestamp) {
+  target.put(key, value, timestamp);
+  output_.log_change(store, partition_, key, value, timestamp);
+}
+
+void StreamTask::run(const TopologyNode& node, const StreamRecord& record) {
+  switch (node.kind) {
+    case NodeKind::Source:
+    case NodeKind::Merge:
+    case NodeKind::ToStream:
+    case NodeKind::TableMerge:
+      forward(node, record);
+      return;
+    case NodeKind::Sink:
+      output_.send(node, record);
+      return;
+    case NodeKind::Filter:
+    case NodeKind::Branch:
+      if (!node.predicate || node.predicate(record.key, record.value) != node.negate) forward(node, record);
+      return;
+    case NodeKind::Split:
+      for (int child : node.children) {
+        const TopologyNode& branch = topology_.node(child);
+        if (!branch.predicate || branch.predicate(record.key, record.value)) {
+          forward(branch, record);
+          return;
+        }
+      }
+      return;
+    case NodeKind::Map: {
+      KeyValue pair = node.key_value_mapper(record.key, record.value);
+      forward(node, StreamRecord{std::move(pair.key), std::move(pair.value), record.timestamp});
+      return;
+    }
+    case NodeKind::MapValues:
+      forward(node, StreamRecord{record.key, node.value_mapper(record.key, record.value), record.timestamp});
+      return;
+    case NodeKind::FlatMap:
+      for (KeyValue& pair : node.flat_mapper(record.key, record.value))
+        forward(node, StreamRecord{std::move(pair.key), std::move(pair.value), record.timestamp});
+      return;
+    case NodeKind::FlatMapValues:
+      for (Bytes& value : node.flat_value_mapper(record.key, record.value))
+        forward(node, StreamRecord{record.key, std::move(value), record.timestamp});
+      return;
+    case NodeKind::SelectKey:
+      forward(node, StreamRecord{node.key_selector(record.key, record.value), record.value, record.timestamp});
+      return;
+    case NodeKind::Peek:
+      node.action(record.key, record.value);
+      forward(node, record);
+      return;
+    case NodeKind::Foreach:
+      node.action(record.key, record.value);
+      return;
+    case NodeKind::Aggregate:
+      if (node.windows)
+        window_aggregate(node, record);
+      else
+        aggregate(node, record);
+      return;
+    case NodeKind::TableSource:
+      if (!record.key) return;  // a table has no row without a key
+      if (!node.store.empty()) put_logged(node.store, store_of(node, node.store), *record.key, record.value, record.timestamp);
+      forward(node, record);
+      return;
+    case NodeKind::StreamTableJoin:
+      stream_table_join(node, record);
+      return;
+    case NodeKind::StreamGlobalJoin:
+      stream_global_join(node, record);
+      return;
+    case NodeKind::TableTableJoin:
+      table_table_join(node, record);
+      return;
+  }
+}
+
+Bytes StreamTask::next_aggregate(const TopologyNode& node, const Bytes& key, const Bytes& value, const StoredValue* old) {
+  switch (node.aggregate) {
+    case AggregateKind::Count: {
+      int64_t count = old ? std::stoll(old->value) : 0;
+      return std::to_string(count + 1);
+    }
+    case AggregateKind::Reduce:
+      if (!old) return value;
+      return node.reducer(Bytes(old->value), value);
+    case AggregateKind::Aggregate: {
+      Bytes current = old ? Bytes(old->value) : node.initializer();
+      return node.aggregator(key, value, current);
+    }
+  }
+  return std::nullopt;
+}
+
+void StreamTask::aggregate(const TopologyNode& node, const StreamRecord& record) {
+  if (!record.key || !record.value) return;
+  KeyValueStore& store = store_of(node, node.store);
+  const StoredValue* old = store.get(*record.key);
+  Bytes result = next_aggregate(node, record.key, record.value, old);
+  TimeMs timestamp = old ? std::max(old->timestamp, record.timestamp) : record.timestamp;
+  put_logged(node.store, store, *record.key, result, timestamp);
+  forward(node, StreamRecord{record.key, std::move(result), timestamp});
+}
+
+void StreamTask::window_aggregate(const TopologyNode& node, const StreamRecord& record) {
+  if (!record.key || !record.value) return;
+  const TimeWindows& windows = *node.windows;
+  TimeMs& stream_time = stream_time_[static_cast<std::size_t>(node.id)];
+  stream_time = std::max(stream_time, record.timestamp);
+  const TimeMs close_time = stream_time - windows.grace_ms;
+  KeyValueStore& store = store_of(node, node.store);
+  // As TimeWindows.windowsFor: every window start (a multiple of advance) with start <= ts < start + size.
+  TimeMs start = std::max<TimeMs>(0, record.timestamp - windows.size_ms + windows.advance_ms) / windows.advance_ms *
+                 windows.advance_ms;
+  for (; start <= record.timestamp; start += windows.advance_ms) {
+    const TimeMs end = start + windows.size_ms;
+    if (end <= close_time) {
+      ++dropped_records_;
+      continue;
+    }
+    std::string windowed_key = fmt::format("[{}@{}/{}]", *record.key, start, end);
+    const StoredValue* old = store.get(windowed_key);
+    Bytes result = next_aggregate(node, record.key, record.value, old);
+    TimeMs timestamp = old ? std::max(old->timestamp, record.timestamp) : record.timestamp;
+    put_logged(node.store, store, windowed_key, result, timestamp);
+    forward(node, StreamRecord{std::move(windowed_key), std::move(result), timestamp});
+  }
+}
+
+void StreamTask::stream_table_join(const TopologyNode& node, const StreamRecord& record) {
+  if (!record.value) return;
+  const bool left = node.join == JoinKind::Left;
+  const StoredValue* match = record.key ? store_of(node, node.other_store).get(*record.key) : nullptr;
+  if (!record.key && !left) return;
+  if (!match && !left) return;
+  Bytes right = match ? Bytes(match->value) : std::nullopt;
+  forward(node, StreamRecord{record.key, node.joiner(record.value, right), record.timestamp});
+}
+
+void StreamTask::stream_global_join(const TopologyNode& node, const StreamRecord& record) {
+  if (!record.value) return;
+  const bool left = node.join == JoinKind::Left;
+  Bytes lookup = node.key_selector(record.key, record.value);
+  const StoredValue* match = nullptr;
+  if (lookup && global_stores_) {
+    auto it = global_stores_->find(node.other_store);
+    if (it != global_stores_->end()) match = it->second.get(*lookup);
+  }
+  if (!match && !left) return;
+  Bytes right = match ? Bytes(match->value) : std::nullopt;
+  forward(node, StreamRecord{record.key, node.joiner(record.value, right), record.timestamp});
+}
+
+void StreamTask::table_table_join(const TopologyNode& node, const StreamRecord& record) {
+  const StoredValue* other = store_of(node, node.other_store).get(*record.key);
+  Bytes other_value = other ? Bytes(other->value) : std::nullopt;
+  const TimeMs timestamp = other ? std::max(other->timestamp, record.timestamp) : record.timestamp;
+  const Bytes& left = node.this_is_left ? record.value : other_value;
+  const Bytes& right = node.this_is_left ? other_value : record.value;
+  Bytes result;
+  switch (node.join) {
+    case JoinKind::Inner:
+      if (!other) return;
+      if (left && right) result = node.joiner(left, right);
+      break;
+    case JoinKind::Left:
+      if (!left && !node.this_is_left) return;  // the right side changed where the left has no row
+      if (left) result = node.joiner(left, right);
+      break;
+    case JoinKind::Outer:
+      if (left || right) result = node.joiner(left, right);
+      break;
+  }
+  forward(node, StreamRecord{record.key, std::move(result), timestamp});
+}
+
+}  // namespace klab::streams

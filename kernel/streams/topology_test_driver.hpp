@@ -1,0 +1,58 @@
+// A test driver in the spirit of Kafka's TopologyTestDriver: runs a topology without a cluster.
+// pipe_input() feeds one record to the task reading its topic and processes everything it causes
+// before returning (records written to repartition topics are read back at once, in order);
+// read_output() drains what sinks wrote to a topic; store() shows a store's contents. Every topic
+// has one partition (0), so there is one task per sub-topology.
+#pragma once
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "streams/stream_task.hpp"
+
+namespace klab::streams {
+
+struct TestRecord {
+  std::string topic;
+  Bytes key;
+  Bytes value;
+  TimeMs timestamp = 0;
+};
+
+class TopologyTestDriver : public TaskOutput {
+ public:
+  explicit TopologyTestDriver(std::shared_ptr<const Topology> topology);
+
+  // UNKNOWN_TOPIC_OR_PARTITION when no source reads `topic`. Without a timestamp the record takes
+  // the previous one's (0 at first). A user function's exception propagates.
+  Status pipe_input(const std::string& topic, const Bytes& key, const Bytes& value,
+                    std::optional<TimeMs> timestamp = std::nullopt);
+  // The records written to `topic` since the last read, oldest first.
+  std::vector<TestRecord> read_output(const std::string& topic);
+  // A store's rows sorted by key; nullopt when no store has that name.
+  std::optional<std::vector<std::pair<std::string, std::string>>> store(const std::string& name) const;
+  // Changelog records written so far, per store.
+  int64_t changelog_records(const std::string& store) const;
+  int64_t dropped_records() const;
+  const Topology& topology() const { return *topology_; }
+
+ private:
+  void send(const TopologyNode& sink, const StreamRecord& record) override;
+  void log_change(const std::string& store, int32_t partition, const std::string& key, const Bytes& value,
+                  TimeMs timestamp) override;
+  void deliver(const std::string& topic, const StreamRecord& record);
+
+  std::shared_ptr<const Topology> topology_;
+  std::map<std::string, KeyValueStore> global_stores_;
+  std::vector<std::unique_ptr<StreamTask>> tasks_;  // by sub-topology id (null for global ones)
+  std::map<std::string, std::deque<TestRecord>> outputs_;
+  std::deque<std::pair<std::string, StreamRecord>> pending_;  // repartition records not yet read back
+  std::map<std::string, int64_t> changelog_counts_;
+  TimeMs last_timestamp_ = 0;
+};
+
+}  // namespace klab::streams
