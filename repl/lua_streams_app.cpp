@@ -257,8 +257,10 @@ int new_streams_app(lua_State* L) {
 int new_topology_test_driver(lua_State* L) {
   BuilderHandle& builder = check_builder(L, 1, "topology_test_driver");
   std::shared_ptr<const Topology> topology = build_topology(L, 1, "topology_test_driver");
+  auto driver = TopologyTestDriver::create(topology);
+  if (!driver) throw LuaArgError("topology_test_driver: " + driver.error().message);
   auto* slot = static_cast<DriverHandle*>(lua_newuserdatauv(L, sizeof(DriverHandle), 0));
-  new (slot) DriverHandle{std::make_unique<TopologyTestDriver>(topology), builder.functions};
+  new (slot) DriverHandle{std::move(*driver), builder.functions};
   luaL_setmetatable(L, kTestDriverType);
   return 1;
 }

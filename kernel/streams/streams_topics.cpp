@@ -6,8 +6,6 @@
 // have the same count: the input topics must agree, and a repartition topic takes their count.
 #include <fmt/format.h>
 
-#include <functional>
-
 #include "streams/kafka_streams.hpp"
 
 namespace klab::streams {
@@ -28,33 +26,8 @@ Status KafkaStreams::check_topics() {
                       fmt::format("MissingSourceTopicException: One or more source topics were missing during "
                                   "rebalance: {}. Create them before starting the application.",
                                   bracketed(missing)));
-  // A sub-topology that feeds its own input, directly or through others, would loop records forever.
-  std::map<std::string, int> reader;
-  for (const SubTopology& sub : subs)
-    for (const std::string& topic : sub.source_topics) reader[topic] = sub.id;
-  std::vector<int> mark(subs.size(), 0);  // 0 new, 1 on the path, 2 done
-  std::string cycle;
-  std::function<bool(int)> visit = [&](int id) {
-    mark[static_cast<std::size_t>(id)] = 1;
-    for (const std::string& topic : subs[static_cast<std::size_t>(id)].sink_topics) {
-      auto next = reader.find(topic);
-      if (next == reader.end()) continue;
-      int target = next->second;
-      if (mark[static_cast<std::size_t>(target)] == 1) {
-        cycle = fmt::format("sub-topology {} writes to topic {}, which leads back to sub-topology {}", id, topic, target);
-        return true;
-      }
-      if (mark[static_cast<std::size_t>(target)] == 0 && visit(target)) return true;
-    }
-    mark[static_cast<std::size_t>(id)] = 2;
-    return false;
-  };
-  for (const SubTopology& sub : subs)
-    if (mark[static_cast<std::size_t>(sub.id)] == 0 && visit(sub.id))
-      return make_error(ErrorCode::INVALID_CONFIG,
-                        fmt::format("TopologyException: Invalid topology: a cycle: {}. Every record would come back "
-                                    "to be processed again, forever; write to another topic.",
-                                    cycle));
+  if (std::optional<std::string> cycle = topology_->find_cycle())
+    return make_error(ErrorCode::INVALID_CONFIG, *cycle);
   // Repartition topics: the task count of their writer, settled in dependency order.
   auto count_of = [&](const std::string& topic) -> int32_t {
     if (topology_->is_internal_topic(topic)) {

@@ -7,6 +7,7 @@
 //  2. A topic is read by at most one source node.
 #pragma once
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,6 +43,9 @@ class Topology {
   bool is_internal_topic(const std::string& topic) const { return internal_topics_.count(topic) != 0; }
   // Groups of source topics that must have the same partition count (a join's two sides).
   const std::vector<std::set<std::string>>& copartition_groups() const { return copartition_groups_; }
+  // A sub-topology that writes to a topic it reads, directly or through other sub-topologies, would
+  // process its own output forever. Says where the loop closes, or nullopt when there is none.
+  std::optional<std::string> find_cycle() const;
 
   // Kafka's Topology#describe() text, byte for byte.
   std::string describe() const;

@@ -4,6 +4,11 @@
 
 namespace klab::streams {
 
+Result<std::unique_ptr<TopologyTestDriver>> TopologyTestDriver::create(std::shared_ptr<const Topology> topology) {
+  if (std::optional<std::string> cycle = topology->find_cycle()) return make_error(ErrorCode::INVALID_CONFIG, *cycle);
+  return std::unique_ptr<TopologyTestDriver>(new TopologyTestDriver(std::move(topology)));
+}
+
 TopologyTestDriver::TopologyTestDriver(std::shared_ptr<const Topology> topology) : topology_(std::move(topology)) {
   for (const StoreSpec& store : topology_->stores())
     if (store.global) global_stores_[store.name];

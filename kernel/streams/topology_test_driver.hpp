@@ -25,7 +25,11 @@ struct TestRecord {
 
 class TopologyTestDriver : public TaskOutput {
  public:
-  explicit TopologyTestDriver(std::shared_ptr<const Topology> topology);
+  // INVALID_CONFIG for a topology with a cycle (see Topology::find_cycle). The driver stays where it
+  // was made: its tasks keep a reference to it.
+  static Result<std::unique_ptr<TopologyTestDriver>> create(std::shared_ptr<const Topology> topology);
+  TopologyTestDriver(const TopologyTestDriver&) = delete;
+  TopologyTestDriver& operator=(const TopologyTestDriver&) = delete;
 
   // UNKNOWN_TOPIC_OR_PARTITION when no source reads `topic`. Without a timestamp the record takes
   // the previous one's (0 at first). A user function's exception propagates.
@@ -41,6 +45,7 @@ class TopologyTestDriver : public TaskOutput {
   const Topology& topology() const { return *topology_; }
 
  private:
+  explicit TopologyTestDriver(std::shared_ptr<const Topology> topology);
   void send(const TopologyNode& sink, const StreamRecord& record) override;
   void log_change(const std::string& store, int32_t partition, const std::string& key, const Bytes& value,
                   TimeMs timestamp) override;

@@ -22,10 +22,10 @@ TEST_CASE("filter keeps matching records and filter_not drops them") {
   in.filter([](const Bytes&, const Bytes& v) { return contains(v, "x"); }).to("kept");
   in.filter_not([](const Bytes&, const Bytes& v) { return contains(v, "x"); }).to("rest");
   auto driver = driver_for(builder);
-  REQUIRE(driver.pipe_input("in", Bytes("k1"), Bytes("ax")).ok());
-  REQUIRE(driver.pipe_input("in", Bytes("k2"), Bytes("b")).ok());
-  CHECK(pairs_of(driver.read_output("kept")) == std::vector<std::string>{"k1=ax"});
-  CHECK(pairs_of(driver.read_output("rest")) == std::vector<std::string>{"k2=b"});
+  REQUIRE(driver->pipe_input("in", Bytes("k1"), Bytes("ax")).ok());
+  REQUIRE(driver->pipe_input("in", Bytes("k2"), Bytes("b")).ok());
+  CHECK(pairs_of(driver->read_output("kept")) == std::vector<std::string>{"k1=ax"});
+  CHECK(pairs_of(driver->read_output("rest")) == std::vector<std::string>{"k2=b"});
 }
 
 TEST_CASE("map, map_values, select_key and peek transform records one by one") {
@@ -38,8 +38,8 @@ TEST_CASE("map, map_values, select_key and peek transform records one by one") {
       .select_key([](const Bytes& k, const Bytes&) { return Bytes("key-" + *k); })
       .to("out");
   auto driver = driver_for(builder);
-  REQUIRE(driver.pipe_input("in", Bytes("a"), Bytes("1")).ok());
-  CHECK(pairs_of(driver.read_output("out")) == std::vector<std::string>{"key-1=a!"});
+  REQUIRE(driver->pipe_input("in", Bytes("a"), Bytes("1")).ok());
+  CHECK(pairs_of(driver->read_output("out")) == std::vector<std::string>{"key-1=a!"});
   CHECK(seen == std::vector<std::string>{"1"});
 }
 
@@ -52,8 +52,8 @@ TEST_CASE("flat_map and flat_map_values emit zero or more records per input") {
       })
       .to("out");
   auto driver = driver_for(builder);
-  REQUIRE(driver.pipe_input("in", Bytes("k"), Bytes("v")).ok());
-  CHECK(pairs_of(driver.read_output("out")) == std::vector<std::string>{"k=v1", "other=null", "k=v1", "other=null"});
+  REQUIRE(driver->pipe_input("in", Bytes("k"), Bytes("v")).ok());
+  CHECK(pairs_of(driver->read_output("out")) == std::vector<std::string>{"k=v1", "other=null", "k=v1", "other=null"});
 }
 
 TEST_CASE("split sends each record to its first matching branch, else to the default branch") {
@@ -67,20 +67,20 @@ TEST_CASE("split sends each record to its first matching branch, else to the def
   branches.at("b").to("b");
   branches.at("rest").to("rest");
   auto driver = driver_for(builder);
-  for (const char* v : {"ab", "b", "c"}) REQUIRE(driver.pipe_input("in", Bytes("k"), Bytes(v)).ok());
-  CHECK(pairs_of(driver.read_output("a")) == std::vector<std::string>{"k=ab"});
-  CHECK(pairs_of(driver.read_output("b")) == std::vector<std::string>{"k=b"});
-  CHECK(pairs_of(driver.read_output("rest")) == std::vector<std::string>{"k=c"});
+  for (const char* v : {"ab", "b", "c"}) REQUIRE(driver->pipe_input("in", Bytes("k"), Bytes(v)).ok());
+  CHECK(pairs_of(driver->read_output("a")) == std::vector<std::string>{"k=ab"});
+  CHECK(pairs_of(driver->read_output("b")) == std::vector<std::string>{"k=b"});
+  CHECK(pairs_of(driver->read_output("rest")) == std::vector<std::string>{"k=c"});
 }
 
 TEST_CASE("merge interleaves two streams in arrival order") {
   StreamsBuilder builder;
   builder.stream("left").merge(builder.stream("right")).to("out");
   auto driver = driver_for(builder);
-  REQUIRE(driver.pipe_input("left", Bytes("k"), Bytes("1")).ok());
-  REQUIRE(driver.pipe_input("right", Bytes("k"), Bytes("2")).ok());
-  REQUIRE(driver.pipe_input("left", Bytes("k"), Bytes("3")).ok());
-  CHECK(pairs_of(driver.read_output("out")) == std::vector<std::string>{"k=1", "k=2", "k=3"});
+  REQUIRE(driver->pipe_input("left", Bytes("k"), Bytes("1")).ok());
+  REQUIRE(driver->pipe_input("right", Bytes("k"), Bytes("2")).ok());
+  REQUIRE(driver->pipe_input("left", Bytes("k"), Bytes("3")).ok());
+  CHECK(pairs_of(driver->read_output("out")) == std::vector<std::string>{"k=1", "k=2", "k=3"});
 }
 
 TEST_CASE("count after group_by goes through the repartition topic and logs every update") {
@@ -92,11 +92,11 @@ TEST_CASE("count after group_by goes through the repartition topic and logs ever
       .to_stream()
       .to("counts-out");
   auto driver = driver_for(builder);
-  REQUIRE(driver.pipe_input("lines", std::nullopt, Bytes("a b a")).ok());
-  REQUIRE(driver.pipe_input("lines", std::nullopt, Bytes("b")).ok());
-  CHECK(pairs_of(driver.read_output("counts-out")) == std::vector<std::string>{"a=1", "b=1", "a=2", "b=2"});
-  CHECK(*driver.store("counts") == std::vector<std::pair<std::string, std::string>>{{"a", "2"}, {"b", "2"}});
-  CHECK(driver.changelog_records("counts") == 4);
+  REQUIRE(driver->pipe_input("lines", std::nullopt, Bytes("a b a")).ok());
+  REQUIRE(driver->pipe_input("lines", std::nullopt, Bytes("b")).ok());
+  CHECK(pairs_of(driver->read_output("counts-out")) == std::vector<std::string>{"a=1", "b=1", "a=2", "b=2"});
+  CHECK(*driver->store("counts") == std::vector<std::pair<std::string, std::string>>{{"a", "2"}, {"b", "2"}});
+  CHECK(driver->changelog_records("counts") == 4);
 }
 
 TEST_CASE("count, reduce and aggregate skip records with a null key or value") {
@@ -108,25 +108,25 @@ TEST_CASE("count, reduce and aggregate skip records with a null key or value") {
                     [](const Bytes&, const Bytes& v, const Bytes& agg) { return Bytes(std::to_string(std::stoi(*agg) + std::stoi(*v))); },
                     "sum");
   auto driver = driver_for(builder);
-  REQUIRE(driver.pipe_input("in", Bytes("k"), Bytes("1")).ok());
-  REQUIRE(driver.pipe_input("in", Bytes("k"), Bytes("2")).ok());
-  REQUIRE(driver.pipe_input("in", std::nullopt, Bytes("5")).ok());
-  REQUIRE(driver.pipe_input("in", Bytes("k"), std::nullopt).ok());
-  CHECK(*driver.store("count") == std::vector<std::pair<std::string, std::string>>{{"k", "2"}});
-  CHECK(*driver.store("reduce") == std::vector<std::pair<std::string, std::string>>{{"k", "1+2"}});
-  CHECK(*driver.store("sum") == std::vector<std::pair<std::string, std::string>>{{"k", "3"}});
+  REQUIRE(driver->pipe_input("in", Bytes("k"), Bytes("1")).ok());
+  REQUIRE(driver->pipe_input("in", Bytes("k"), Bytes("2")).ok());
+  REQUIRE(driver->pipe_input("in", std::nullopt, Bytes("5")).ok());
+  REQUIRE(driver->pipe_input("in", Bytes("k"), std::nullopt).ok());
+  CHECK(*driver->store("count") == std::vector<std::pair<std::string, std::string>>{{"k", "2"}});
+  CHECK(*driver->store("reduce") == std::vector<std::pair<std::string, std::string>>{{"k", "1+2"}});
+  CHECK(*driver->store("sum") == std::vector<std::pair<std::string, std::string>>{{"k", "3"}});
 }
 
 TEST_CASE("a table upserts by key and a null value deletes the row") {
   StreamsBuilder builder;
   builder.table("users", "users-store").to_stream().to("changes");
   auto driver = driver_for(builder);
-  REQUIRE(driver.pipe_input("users", Bytes("u1"), Bytes("ann")).ok());
-  REQUIRE(driver.pipe_input("users", Bytes("u1"), Bytes("anna")).ok());
-  REQUIRE(driver.pipe_input("users", Bytes("u2"), Bytes("bob")).ok());
-  REQUIRE(driver.pipe_input("users", Bytes("u2"), std::nullopt).ok());
-  CHECK(*driver.store("users-store") == std::vector<std::pair<std::string, std::string>>{{"u1", "anna"}});
-  CHECK(pairs_of(driver.read_output("changes")) == std::vector<std::string>{"u1=ann", "u1=anna", "u2=bob", "u2=null"});
+  REQUIRE(driver->pipe_input("users", Bytes("u1"), Bytes("ann")).ok());
+  REQUIRE(driver->pipe_input("users", Bytes("u1"), Bytes("anna")).ok());
+  REQUIRE(driver->pipe_input("users", Bytes("u2"), Bytes("bob")).ok());
+  REQUIRE(driver->pipe_input("users", Bytes("u2"), std::nullopt).ok());
+  CHECK(*driver->store("users-store") == std::vector<std::pair<std::string, std::string>>{{"u1", "anna"}});
+  CHECK(pairs_of(driver->read_output("changes")) == std::vector<std::string>{"u1=ann", "u1=anna", "u2=bob", "u2=null"});
 }
 
 TEST_CASE("piping into a topic nobody reads is an error, and a throwing function propagates") {
@@ -136,6 +136,6 @@ TEST_CASE("piping into a topic nobody reads is an error, and a throwing function
     return v;
   });
   auto driver = driver_for(builder);
-  CHECK(driver.pipe_input("nope", Bytes("k"), Bytes("v")).error().code == klab::ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
-  CHECK_THROWS_WITH(driver.pipe_input("in", Bytes("k"), Bytes("boom")), "boom!");
+  CHECK(driver->pipe_input("nope", Bytes("k"), Bytes("v")).error().code == klab::ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
+  CHECK_THROWS_WITH(driver->pipe_input("in", Bytes("k"), Bytes("boom")), "boom!");
 }

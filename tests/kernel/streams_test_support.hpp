@@ -11,10 +11,12 @@
 
 namespace klab::streams::test {
 
-inline TopologyTestDriver driver_for(const StreamsBuilder& builder) {
+inline std::unique_ptr<TopologyTestDriver> driver_for(const StreamsBuilder& builder) {
   auto topology = builder.build();
   REQUIRE(topology.ok());
-  return TopologyTestDriver(*topology);
+  auto driver = TopologyTestDriver::create(*topology);
+  REQUIRE(driver.ok());
+  return std::move(*driver);
 }
 
 inline std::vector<std::string> pairs_of(const std::vector<TestRecord>& records) {
