@@ -50,7 +50,7 @@ void BM_StreamsWordCountDriver(benchmark::State& state) {
   std::vector<std::string> lines = make_lines(count);
   auto topology = word_count();
   for (auto _ : state) {
-    auto driver = std::move(*TopologyTestDriver::create(topology));
+    auto driver = TopologyTestDriver::create(topology).value();
     for (const std::string& line : lines) (void)driver->pipe_input("lines", std::nullopt, Bytes(line), 0);
     benchmark::DoNotOptimize(driver->read_output("counts-out").size());
   }
