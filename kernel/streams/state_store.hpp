@@ -23,6 +23,17 @@ class KeyValueStore {
     auto it = entries_.find(key);
     return it == entries_.end() ? nullptr : &it->second;
   }
+  StoredValue* find(const std::string& key) {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  // put() for a key whose row `slot` was just found (nullptr when it has none): an aggregate reads
+  // its row and writes it back, and this saves the second hash lookup on that path.
+  void put_found(StoredValue* slot, const std::string& key, const Bytes& value, TimeMs timestamp) {
+    if (!slot || !value) return put(key, value, timestamp);
+    slot->value = *value;
+    slot->timestamp = timestamp;
+  }
   void put(const std::string& key, const Bytes& value, TimeMs timestamp) {
     if (!value) {
       entries_.erase(key);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace klab::streams {
 
@@ -16,6 +17,12 @@ StreamTask::StreamTask(const Topology& topology, int subtopology, int32_t partit
       global_stores_(global_stores),
       stream_time_(topology.nodes().size(), -1) {
   for (const std::string& name : topology.subtopologies()[static_cast<std::size_t>(subtopology)].stores) stores_[name];
+  own_stores_.resize(topology.nodes().size(), nullptr);
+  other_stores_.resize(topology.nodes().size(), nullptr);
+  for (const TopologyNode& node : topology.nodes()) {
+    own_stores_[static_cast<std::size_t>(node.id)] = store(node.store);
+    other_stores_[static_cast<std::size_t>(node.id)] = store(node.other_store);
+  }
 }
 
 KeyValueStore* StreamTask::store(const std::string& name) {
@@ -27,6 +34,16 @@ KeyValueStore& StreamTask::store_of(const TopologyNode& node, const std::string&
   auto it = stores_.find(name);
   if (it == stores_.end()) throw TopologyError(fmt::format("processor {} has no store {}", node.name, name));
   return it->second;
+}
+
+KeyValueStore& StreamTask::own_store(const TopologyNode& node) {
+  KeyValueStore* found = own_stores_[static_cast<std::size_t>(node.id)];
+  return found ? *found : store_of(node, node.store);
+}
+
+KeyValueStore& StreamTask::other_store(const TopologyNode& node) {
+  KeyValueStore* found = other_stores_[static_cast<std::size_t>(node.id)];
+  return found ? *found : store_of(node, node.other_store);
 }
 
 void StreamTask::process(const std::string& topic, const StreamRecord& record) {
@@ -108,7 +125,7 @@ void StreamTask::run(const TopologyNode& node, const StreamRecord& record) {
       return;
     case NodeKind::TableSource:
       if (!record.key) return;  // a table has no row without a key
-      if (!node.store.empty()) put_logged(node.store, store_of(node, node.store), *record.key, record.value, record.timestamp);
+      if (!node.store.empty()) put_logged(node.store, own_store(node), *record.key, record.value, record.timestamp);
       forward(node, record);
       return;
     case NodeKind::StreamTableJoin:
@@ -126,8 +143,11 @@ void StreamTask::run(const TopologyNode& node, const StreamRecord& record) {
 Bytes StreamTask::next_aggregate(const TopologyNode& node, const Bytes& key, const Bytes& value, const StoredValue* old) {
   switch (node.aggregate) {
     case AggregateKind::Count: {
-      int64_t count = old ? std::stoll(old->value) : 0;
-      return std::to_string(count + 1);
+      // Counts are stored as decimal text (what a student reads in the store and the changelog).
+      int64_t count = 0;
+      if (old) std::from_chars(old->value.data(), old->value.data() + old->value.size(), count);
+      char text[24];
+      return std::string(text, std::to_chars(text, text + sizeof text, count + 1).ptr);
     }
     case AggregateKind::Reduce:
       if (!old) return value;
@@ -142,11 +162,12 @@ Bytes StreamTask::next_aggregate(const TopologyNode& node, const Bytes& key, con
 
 void StreamTask::aggregate(const TopologyNode& node, const StreamRecord& record) {
   if (!record.key || !record.value) return;
-  KeyValueStore& store = store_of(node, node.store);
-  const StoredValue* old = store.get(*record.key);
+  KeyValueStore& store = own_store(node);
+  StoredValue* old = store.find(*record.key);
   Bytes result = next_aggregate(node, record.key, record.value, old);
   TimeMs timestamp = old ? std::max(old->timestamp, record.timestamp) : record.timestamp;
-  put_logged(node.store, store, *record.key, result, timestamp);
+  store.put_found(old, *record.key, result, timestamp);
+  output_.log_change(node.store, partition_, *record.key, result, timestamp);
   forward(node, StreamRecord{record.key, std::move(result), timestamp});
 }
 
@@ -156,7 +177,7 @@ void StreamTask::window_aggregate(const TopologyNode& node, const StreamRecord& 
   TimeMs& stream_time = stream_time_[static_cast<std::size_t>(node.id)];
   stream_time = std::max(stream_time, record.timestamp);
   const TimeMs close_time = stream_time - windows.grace_ms;
-  KeyValueStore& store = store_of(node, node.store);
+  KeyValueStore& store = own_store(node);
   // As TimeWindows.windowsFor: every window start (a multiple of advance) with start <= ts < start + size.
   TimeMs start = std::max<TimeMs>(0, record.timestamp - windows.size_ms + windows.advance_ms) / windows.advance_ms *
                  windows.advance_ms;
@@ -167,10 +188,11 @@ void StreamTask::window_aggregate(const TopologyNode& node, const StreamRecord& 
       continue;
     }
     std::string windowed_key = fmt::format("[{}@{}/{}]", *record.key, start, end);
-    const StoredValue* old = store.get(windowed_key);
+    StoredValue* old = store.find(windowed_key);
     Bytes result = next_aggregate(node, record.key, record.value, old);
     TimeMs timestamp = old ? std::max(old->timestamp, record.timestamp) : record.timestamp;
-    put_logged(node.store, store, windowed_key, result, timestamp);
+    store.put_found(old, windowed_key, result, timestamp);
+    output_.log_change(node.store, partition_, windowed_key, result, timestamp);
     forward(node, StreamRecord{std::move(windowed_key), std::move(result), timestamp});
   }
 }
@@ -178,7 +200,7 @@ void StreamTask::window_aggregate(const TopologyNode& node, const StreamRecord& 
 void StreamTask::stream_table_join(const TopologyNode& node, const StreamRecord& record) {
   if (!record.value) return;
   const bool left = node.join == JoinKind::Left;
-  const StoredValue* match = record.key ? store_of(node, node.other_store).get(*record.key) : nullptr;
+  const StoredValue* match = record.key ? other_store(node).get(*record.key) : nullptr;
   if (!record.key && !left) return;
   if (!match && !left) return;
   Bytes right = match ? Bytes(match->value) : std::nullopt;
@@ -200,7 +222,7 @@ void StreamTask::stream_global_join(const TopologyNode& node, const StreamRecord
 }
 
 void StreamTask::table_table_join(const TopologyNode& node, const StreamRecord& record) {
-  const StoredValue* other = store_of(node, node.other_store).get(*record.key);
+  const StoredValue* other = other_store(node).get(*record.key);
   Bytes other_value = other ? Bytes(other->value) : std::nullopt;
   const TimeMs timestamp = other ? std::max(other->timestamp, record.timestamp) : record.timestamp;
   const Bytes& left = node.this_is_left ? record.value : other_value;

@@ -40,6 +40,8 @@ class StreamTask {
 
   // Runs one record of `topic` through the sub-topology. Throws what a user function throws.
   void process(const std::string& topic, const StreamRecord& record);
+  // The same, for a caller that already knows the source node reading the record's topic.
+  void process_at(const TopologyNode& source, const StreamRecord& record) { forward(source, record); }
   // Puts a changelog record into a store without logging it again (restoration).
   void restore(const std::string& store, const std::string& key, const Bytes& value, TimeMs timestamp);
 
@@ -63,6 +65,9 @@ class StreamTask {
   void stream_global_join(const TopologyNode& node, const StreamRecord& record);
   void table_table_join(const TopologyNode& node, const StreamRecord& record);
   KeyValueStore& store_of(const TopologyNode& node, const std::string& name);
+  // The node's own store (node.store) and the store it joins against (node.other_store).
+  KeyValueStore& own_store(const TopologyNode& node);
+  KeyValueStore& other_store(const TopologyNode& node);
 
   const Topology& topology_;
   int subtopology_;
@@ -70,6 +75,9 @@ class StreamTask {
   TaskOutput& output_;
   const std::map<std::string, KeyValueStore>* global_stores_;
   std::map<std::string, KeyValueStore> stores_;
+  // Per node id, its stores resolved once (map nodes are stable); null when the task lacks one.
+  std::vector<KeyValueStore*> own_stores_;
+  std::vector<KeyValueStore*> other_stores_;
   std::vector<TimeMs> stream_time_;  // per node: the largest timestamp it has seen (windows)
   int64_t dropped_records_ = 0;
 };

@@ -22,34 +22,41 @@ Status TopologyTestDriver::pipe_input(const std::string& topic, const Bytes& key
   if (source < 0 || topology_->is_internal_topic(topic))
     return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("no source of the topology reads topic '{}'", topic));
   if (timestamp) last_timestamp_ = *timestamp;
-  deliver(topic, StreamRecord{key, value, last_timestamp_});
+  deliver(source, StreamRecord{key, value, last_timestamp_});
   while (!pending_.empty()) {
-    auto [internal, record] = std::move(pending_.front());
+    auto [reader, record] = std::move(pending_.front());
     pending_.pop_front();
-    deliver(internal, record);
+    deliver(reader, record);
   }
   return ok_status();
 }
 
-void TopologyTestDriver::deliver(const std::string& topic, const StreamRecord& record) {
-  const TopologyNode& source = topology_->node(topology_->source_for(topic));
+void TopologyTestDriver::deliver(int source_id, const StreamRecord& record) {
+  const TopologyNode& source = topology_->node(source_id);
   if (source.global) {
     if (!record.key) return;
     for (int child : source.children) global_stores_[topology_->node(child).store].put(*record.key, record.value, record.timestamp);
     return;
   }
-  tasks_[static_cast<std::size_t>(topology_->subtopology_of(source.id))]->process(topic, record);
+  tasks_[static_cast<std::size_t>(topology_->subtopology_of(source.id))]->process_at(source, record);
+}
+
+TopologyTestDriver::SinkRoute& TopologyTestDriver::route_of(const TopologyNode& sink) {
+  if (routes_.empty()) routes_.resize(topology_->nodes().size());
+  SinkRoute& route = routes_[static_cast<std::size_t>(sink.id)];
+  if (!route.output && route.reader < 0) {
+    const std::string& topic = sink.topics.front();
+    if (!sink.internal_topic) route.output = &outputs_[topic];  // map nodes are stable
+    // A topic the topology also reads (through another sub-topology) is read back, as on a cluster.
+    route.reader = topology_->source_for(topic);
+  }
+  return route;
 }
 
 void TopologyTestDriver::send(const TopologyNode& sink, const StreamRecord& record) {
-  const std::string& topic = sink.topics.front();
-  if (sink.internal_topic) {
-    pending_.emplace_back(topic, record);
-    return;
-  }
-  outputs_[topic].push_back(TestRecord{topic, record.key, record.value, record.timestamp});
-  // A topic the topology also reads (through another sub-topology) is read back, as on a cluster.
-  if (topology_->source_for(topic) >= 0) pending_.emplace_back(topic, record);
+  SinkRoute& route = route_of(sink);
+  if (route.output) route.output->push_back(TestRecord{sink.topics.front(), record.key, record.value, record.timestamp});
+  if (route.reader >= 0) pending_.emplace_back(route.reader, record);
 }
 
 void TopologyTestDriver::log_change(const std::string& store, int32_t, const std::string&, const Bytes&, TimeMs) {

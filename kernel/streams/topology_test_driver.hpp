@@ -49,13 +49,21 @@ class TopologyTestDriver : public TaskOutput {
   void send(const TopologyNode& sink, const StreamRecord& record) override;
   void log_change(const std::string& store, int32_t partition, const std::string& key, const Bytes& value,
                   TimeMs timestamp) override;
-  void deliver(const std::string& topic, const StreamRecord& record);
+  void deliver(int source, const StreamRecord& record);
+  // Where a sink's records go, settled at its first record: the output kept for read_output, and the
+  // source node reading the topic back (-1 when no source reads it).
+  struct SinkRoute {
+    std::deque<TestRecord>* output = nullptr;
+    int reader = -1;
+  };
+  SinkRoute& route_of(const TopologyNode& sink);
 
   std::shared_ptr<const Topology> topology_;
   std::map<std::string, KeyValueStore> global_stores_;
   std::vector<std::unique_ptr<StreamTask>> tasks_;  // by sub-topology id (null for global ones)
   std::map<std::string, std::deque<TestRecord>> outputs_;
-  std::deque<std::pair<std::string, StreamRecord>> pending_;  // repartition records not yet read back
+  std::deque<std::pair<int, StreamRecord>> pending_;  // records not yet read back, by the source reading them
+  std::vector<SinkRoute> routes_;                     // by sink node id
   std::map<std::string, int64_t> changelog_counts_;
   TimeMs last_timestamp_ = 0;
 };
