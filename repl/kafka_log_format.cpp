@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "log/compressed_batch.hpp"
+#include "log/crc32c.hpp"
 
 namespace klab {
 
@@ -38,10 +39,10 @@ std::string format_dump_log(const std::string& topic, int32_t partition, const P
       out += fmt::format(
           "baseOffset: {} lastOffset: {} count: {} baseSequence: {} lastSequence: {} producerId: {} producerEpoch: {} "
           "partitionLeaderEpoch: {} isTransactional: false isControl: false deleteHorizonMs: {} position: {} {}: {} "
-          "size: {} magic: 2 compresscodec: {} crc: 0 isvalid: {}\n",
+          "size: {} magic: 2 compresscodec: {} crc: {} isvalid: {}\n",
           batch.base_offset(), batch.last_offset(), batch.record_count(), batch.base_sequence(), last_sequence,
           batch.producer_id(), batch.producer_epoch(), batch.leader_epoch(), horizon, position, type,
-          batch.max_timestamp(), batch.size_bytes(), codec_name(batch), plain.ok());
+          batch.max_timestamp(), batch.size_bytes(), codec_name(batch), record_batch_crc(batch.bytes()), plain.ok());
       if (plain) plain->for_each_record(0, [&](const RecordView& record) {
         std::string keys;
         record.headers.for_each([&](const HeaderView& header) {

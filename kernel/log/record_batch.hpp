@@ -7,7 +7,8 @@
 // producerId i64 | producerEpoch i16 | baseSequence i32 | recordCount i32 | records...
 // Each record: length varint | attributes i8 | timestampDelta varlong | offsetDelta varint |
 // keyLength varint (-1 = null) | key | valueLength varint | value | headerCount varint | headers.
-// The crc field is left 0: batches never cross a wire or a disk here, so nothing checks it.
+// The crc field is left 0: batches never cross a wire or a disk here, so nothing checks it; the
+// dump computes the checksum Kafka would have stored (crc32c.hpp).
 // A compressed batch (attributes bits 0-2 != 0) holds everything after the header compressed;
 // read its records through compressed_batch.hpp (plain_view / DecompressedBatches).
 #pragma once
