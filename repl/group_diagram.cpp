@@ -13,7 +13,11 @@ namespace {
 
 using group::TopicPartition;
 
-constexpr int kColumn = 170, kLeft = 16, kTop = 84, kBox = 40, kBoxWidth = 154;
+constexpr int kGap = 16, kLeft = 16, kTop = 84, kBox = 40, kMinBoxWidth = 154;
+
+// About how wide a line of 12 px bold Helvetica is: long names (a Streams application's client ids and
+// internal topics) must widen their column instead of running into the next one.
+int text_width(const std::string& text) { return static_cast<int>(text.size()) * 17 / 2; }
 
 std::string short_member(const group::GroupMemberRow& member) {
   // consumer-site-1-2a3b4c5d-... -> consumer-site-1 (2a3b4c5d): the id is long; its first part tells members apart.
@@ -44,7 +48,17 @@ Result<std::string> group_diagram_svg(Cluster& cluster, const std::string& group
   if (!unowned.empty()) columns.emplace_back("no owner (committed only)", unowned);
   std::size_t tallest = 1;
   for (const auto& column : columns) tallest = std::max(tallest, column.second.size());
-  const int width = kLeft * 2 + std::max<int>(1, static_cast<int>(columns.size())) * kColumn;
+  std::vector<int> column_x, box_width;
+  int x_next = kLeft;
+  for (const auto& column : columns) {
+    int widest = std::max(kMinBoxWidth, text_width(column.first));
+    for (const TopicPartition& tp : column.second)
+      widest = std::max(widest, text_width(fmt::format("{}-{}", tp.topic, tp.partition)) + 16);
+    column_x.push_back(x_next);
+    box_width.push_back(widest);
+    x_next += widest + kGap;
+  }
+  const int width = std::max(x_next, kLeft + kMinBoxWidth + kGap) + kLeft - kGap;
   const int height = kTop + static_cast<int>(tallest) * (kBox + 8) + 40;
   std::string svg = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
@@ -58,7 +72,7 @@ Result<std::string> group_diagram_svg(Cluster& cluster, const std::string& group
                      description.assignment_strategy.empty() ? "" : ", " + description.assignment_strategy,
                      cluster.now());
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    const int x = kLeft + static_cast<int>(c) * kColumn;
+    const int x = column_x[c];
     const bool idle = columns[c].second.empty();
     svg += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\" fill=\"{}\">{}</text>\n", x, kTop - 12,
                        idle ? "#999" : "#222", svg_escape(columns[c].first));
@@ -73,7 +87,7 @@ Result<std::string> group_diagram_svg(Cluster& cluster, const std::string& group
         detail = fmt::format("committed {} · lag {}", *found->second->current_offset, found->second->lag.value_or(0));
       svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{}\" stroke=\"{}\" "
                          "stroke-width=\"2\"{}/>\n",
-                         x, y, kBoxWidth, kBox, orphan_column ? "#f4f4f4" : "#eaf2fb", orphan_column ? "#999" : "#2e6da4",
+                         x, y, box_width[c], kBox, orphan_column ? "#f4f4f4" : "#eaf2fb", orphan_column ? "#999" : "#2e6da4",
                          orphan_column ? " stroke-dasharray=\"5,4\"" : "");
       svg += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{}-{}</text>\n", x + 8, y + 16,
                          svg_escape(tp.topic), tp.partition);

@@ -37,6 +37,8 @@ under-replicated and for how long, when leaders moved.
 A sample (brokers, topics, partitions, replicas, groups, group_offsets, metrics) is taken each
 time the simulated clock passes a multiple of inspect.sample.ms (help("inspect.sample.ms"));
 events are written as they happen. Shell: klab inspect run.sqlite ["SELECT ..."] [--csv|--json].
+]],
+
 serdes = [=[
 Serializers turn keys and values into bytes; Kafka only stores bytes. Producer configs
 key.serializer / value.serializer, consumer configs key.deserializer / value.deserializer:
