@@ -1,5 +1,7 @@
 #include "cluster/uuid.hpp"
 
+#include <fmt/format.h>
+
 namespace klab {
 
 std::string Uuid::to_string() const {
@@ -19,6 +21,11 @@ std::string Uuid::to_string() const {
   out.push_back(kAlphabet[(last >> 18) & 0x3f]);
   out.push_back(kAlphabet[(last >> 12) & 0x3f]);
   return out;
+}
+
+std::string Uuid::to_java_string() const {
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", most_significant >> 32, (most_significant >> 16) & 0xFFFF,
+                     most_significant & 0xFFFF, least_significant >> 48, least_significant & 0xFFFFFFFFFFFFull);
 }
 
 Uuid Uuid::random(Rng& rng) {

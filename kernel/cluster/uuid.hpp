@@ -14,6 +14,9 @@ struct Uuid {
 
   static Uuid random(Rng& rng);
   std::string to_string() const;
+  // java.util.UUID#toString: 8-4-4-4-12 lowercase hex digits, the form Kafka Streams prints for its
+  // process id (the default client.id is "<application.id>-<process id>").
+  std::string to_java_string() const;
   bool operator==(const Uuid&) const = default;
 };
 

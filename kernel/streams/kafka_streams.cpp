@@ -39,7 +39,7 @@ KafkaStreams::KafkaStreams(Cluster& cluster, std::shared_ptr<const Topology> top
   application_id_ = config_.get_string("application.id");
   client_id_ = config_.get_string("client.id");
   // Kafka's default client.id is <application.id>-<process UUID>; the UUID comes from the seeded RNG.
-  if (client_id_.empty()) client_id_ = application_id_ + "-" + Uuid::random(cluster_.rng()).to_string();
+  if (client_id_.empty()) client_id_ = application_id_ + "-" + Uuid::random(cluster_.rng()).to_java_string();
 }
 
 KafkaStreams::~KafkaStreams() { *alive_ = false; }
@@ -225,9 +225,15 @@ void KafkaStreams::on_assigned(const std::vector<TopicPartition>& partitions) {
     if (it == topology_topic_of_.end()) continue;
     TaskKey key{topology_->subtopology_of(topology_->source_for(it->second)), partition.partition};
     if (tasks_.count(key)) continue;
+    if (auto kept = suspended_.find(key); kept != suspended_.end()) {
+      tasks_[key] = std::move(kept->second);
+      suspended_.erase(kept);
+      continue;
+    }
     tasks_[key] = std::make_unique<StreamTask>(*topology_, key.first, key.second, *this, &global_stores_);
     created.insert(key);
   }
+  suspended_.clear();  // tasks now owned by another instance
   for (const TaskKey& key : created) restore(*tasks_[key]);
   std::vector<std::string> ids = task_ids();
   write_log(fmt::format("Assigned tasks [{}]", fmt::join(ids, ", ")));
@@ -243,7 +249,12 @@ void KafkaStreams::on_revoked(const std::vector<TopicPartition>& partitions) {
     revoked.insert({topology_->subtopology_of(topology_->source_for(it->second)), partition.partition});
     processed_offsets_.erase(partition);
   }
-  for (const TaskKey& key : revoked) tasks_.erase(key);
+  for (const TaskKey& key : revoked) {
+    auto task = tasks_.find(key);
+    if (task == tasks_.end()) continue;
+    suspended_[key] = std::move(task->second);
+    tasks_.erase(task);
+  }
   if (!revoked.empty() && state_ == StreamsState::Running) {
     write_log("State transition from RUNNING to REBALANCING");
     state_ = StreamsState::Rebalancing;
@@ -293,6 +304,7 @@ Status KafkaStreams::close() {
   if (consumer_ && !consumer_->closed()) (void)consumer_->close();
   if (producer_) producer_->flush();
   tasks_.clear();
+  suspended_.clear();
   write_log("State transition from PENDING_SHUTDOWN to NOT_RUNNING");
   state_ = StreamsState::NotRunning;
   return ok_status();

@@ -115,6 +115,10 @@ class KafkaStreams : public TaskOutput {
   std::unique_ptr<Consumer> restore_consumer_;
   std::unique_ptr<Consumer> global_consumer_;
   std::map<TaskKey, std::unique_ptr<StreamTask>> tasks_;
+  // Tasks given up at the start of a rebalance, kept with their stores until the new assignment is
+  // known: a task assigned back resumes without restoring (as Kafka suspends and resumes it); the
+  // others are closed then.
+  std::map<TaskKey, std::unique_ptr<StreamTask>> suspended_;
   std::map<std::string, KeyValueStore> global_stores_;
   std::map<std::string, std::string> topology_topic_of_;  // cluster topic -> topology topic
   std::map<std::string, int32_t> partitions_of_;          // internal topology topic -> partition count

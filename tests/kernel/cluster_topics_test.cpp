@@ -215,6 +215,16 @@ TEST_CASE("Uuid prints as Kafka's Uuid.toString: base64url of the 16 bytes, no p
   CHECK(Uuid{0xFBull << 56, 0}.to_string() == "-wAAAAAAAAAAAAAAAAAAAA");
 }
 
+TEST_CASE("a Streams process id prints as java.util.UUID does: 8-4-4-4-12 lowercase hex") {
+  CHECK(Uuid{0x123e4567e89b42d3ull, 0xa456426614174000ull}.to_java_string() == "123e4567-e89b-42d3-a456-426614174000");
+  CHECK(Uuid{0, 1}.to_java_string() == "00000000-0000-0000-0000-000000000001");
+  Rng rng(7);
+  const std::string random = Uuid::random(rng).to_java_string();
+  REQUIRE(random.size() == 36);
+  CHECK(random[14] == '4');  // version 4, as randomUUID()
+  CHECK(std::string("89ab").find(random[19]) != std::string::npos);  // the IETF variant
+}
+
 TEST_CASE("describe_topic reports each topic config with its value and where it came from") {
   auto cluster = test::make_cluster(ClusterOptions{3, 42, {{"log.segment.bytes", num(1048576)}}, 1});
   test::make_topic(*cluster, "t", 2, 2, {{"message.timestamp.type", str("LogAppendTime")}});

@@ -198,3 +198,40 @@ TEST_CASE("the same seed and input give the same output topic, byte for byte") {
   CHECK(!first.empty());
   CHECK(first == run());
 }
+
+TEST_CASE("a rebalance keeps the tasks an instance is assigned again: only a moved task is restored") {
+  auto cluster = make_cluster();
+  make_topic(*cluster, "lines", 2);
+  make_topic(*cluster, "word-counts", 2);
+  auto topology = word_count_topology();
+  auto one = make_app(*cluster, topology);
+  REQUIRE(one->start().ok());
+  cluster->advance(10000);
+  REQUIRE(one->task_ids() == std::vector<std::string>{"0_0", "0_1", "1_0", "1_1"});
+  send_lines(*cluster, {"p q r s t u v w", "p q"});
+  cluster->advance(5000);
+  REQUIRE(one->store("counts")->size() == 8);
+  auto restores = [](const KafkaStreams& app, const std::string& changelog) {
+    int count = 0;
+    for (const StreamsLogLine& line : app.log())
+      if (line.text.find("Finished restoring changelog " + changelog + " ") != std::string::npos) ++count;
+    return count;
+  };
+  auto two = make_app(*cluster, topology);
+  REQUIRE(two->start().ok());
+  cluster->advance(10000);
+  REQUIRE(one->task_ids().size() == 2);
+  REQUIRE(two->task_ids().size() == 2);
+  const std::vector<std::string> kept = one->task_ids();
+  const std::string kept_partition = kept.back().substr(2);  // "1_<p>": the counting task it kept
+  const std::string moved_partition = kept_partition == "0" ? "1" : "0";
+  // The kept task was restored once, when the application started, and not again.
+  CHECK(restores(*one, "wordcount-counts-changelog-" + kept_partition) == 1);
+  // The moved task is rebuilt on the instance that took it, from what the first instance logged.
+  CHECK(restores(*two, "wordcount-counts-changelog-" + moved_partition) == 1);
+  CHECK(one->store("counts")->size() + two->store("counts")->size() == 8);
+  send_lines(*cluster, {"p"});
+  cluster->advance(5000);
+  const std::string p_count = count_of(*one, "p").empty() ? count_of(*two, "p") : count_of(*one, "p");
+  CHECK(p_count == "3");
+}
