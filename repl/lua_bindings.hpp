@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cluster/cluster.hpp"
+#include "inspect/inspect_database.hpp"
 
 namespace klab {
 
@@ -51,6 +52,9 @@ int cluster_dump_log(lua_State* L);
 int cluster_delete_records(lua_State* L);
 // The global `inspect` table and the klab.Inspector type (lua_inspect.cpp).
 void register_inspect(lua_State* L);
+// Query rows as Lua sees them (inspect.sql, w:sql): an array of { column = value } (NULL is nil)
+// with rows.columns in SELECT order, printing as `printed`.
+void push_query_rows(lua_State* L, const inspect::QueryResult& result, std::string printed);
 
 }  // namespace klab
 

@@ -12,6 +12,7 @@
 
 #include "connect/properties.hpp"
 #include "connect/sqlite_query.hpp"
+#include "inspect_format.hpp"
 #include "connect/worker.hpp"
 #include "lua_bindings.hpp"
 #include "lua_support.hpp"
@@ -394,19 +395,21 @@ int worker_sql(lua_State* L) {
   const std::string database = check_string(L, 2, "sql", "database file name");
   Result<connect::QueryResult> result = connect::query_sqlite(worker.directory(), database, check_string(L, 3, "sql", "SQL text"));
   if (!result) return push_kafka_error(L, result.error());
-  lua_createtable(L, static_cast<int>(result->rows.size()), 0);
-  lua_Integer n = 0;
+  // The same rows as inspect.sql: columns kept in SELECT order, printed as an aligned table.
+  inspect::QueryResult rows{result->columns, {}};
+  rows.rows.reserve(result->rows.size());
   for (const auto& row : result->rows) {
-    lua_createtable(L, 0, static_cast<int>(row.size()));
-    for (std::size_t i = 0; i < row.size(); ++i) {
+    std::vector<inspect::SqlValue>& out = rows.rows.emplace_back();
+    for (const connect::SqlValue& value : row) {
       using Type = connect::SqlValue::Type;
-      if (row[i].type == Type::Null) continue;
-      if (row[i].type == Type::Text || lua_stringtonumber(L, row[i].text.c_str()) == 0)
-        lua_pushlstring(L, row[i].text.data(), row[i].text.size());
-      lua_setfield(L, -2, result->columns[i].c_str());
+      if (value.type == Type::Null) out.emplace_back(std::monostate{});
+      else if (value.type == Type::Integer) out.emplace_back(static_cast<int64_t>(std::strtoll(value.text.c_str(), nullptr, 10)));
+      else if (value.type == Type::Real) out.emplace_back(std::strtod(value.text.c_str(), nullptr));
+      else out.emplace_back(value.text);
     }
-    lua_rawseti(L, -2, ++n);
   }
+  std::string printed = format_result_table(rows);
+  push_query_rows(L, rows, std::move(printed));
   return 1;
 }
 
@@ -449,8 +452,10 @@ const MethodDoc kWorkerMethods[] = {
     {"read_file", lua_entry<worker_read_file>, "w:read_file(name) --> text | nil", "A file of the worker's directory (e.g. a sink's output)."},
     {"write_file", lua_entry<worker_write_file>, "w:write_file(name, text [, append]) --> true | nil, err",
      "Writes (or appends to) a file of the worker's directory: a .properties file, a source's input."},
-    {"sql", lua_entry<worker_sql>, "w:sql(\"db.sqlite\", \"SELECT ...\") --> { {column = value, ...}, ... } | nil, err",
-     "Reads a SQLite database of the worker's directory (what the JDBC sink wrote), read-only, at most 10000 rows."},
+    {"sql", lua_entry<worker_sql>, "w:sql(\"db.sqlite\", \"SELECT ...\") --> rows | nil, err",
+     "Reads a SQLite database of the worker's directory (what the JDBC sink wrote), read-only, at most 10000 rows. "
+     "Rows are { column = value } (NULL is nil) with rows.columns in SELECT order, printed as an aligned table, "
+     "as inspect.sql."},
     {"dir", lua_entry<worker_dir>, "w:dir() --> path", "The worker's working directory; connectors' paths stay inside it."},
 };
 

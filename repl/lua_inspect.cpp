@@ -82,6 +82,13 @@ InspectorHandle resolve(lua_State* L, const char* function, int& first) {
                                 function));
 }
 
+void push_sql_value(lua_State* L, const inspect::SqlValue& value) {
+  if (const auto* integer = std::get_if<int64_t>(&value)) lua_pushinteger(L, *integer);
+  else if (const auto* real = std::get_if<double>(&value)) lua_pushnumber(L, *real);
+  else if (const auto* text = std::get_if<std::string>(&value)) lua_pushlstring(L, text->data(), text->size());
+  else lua_pushnil(L);
+}
+
 inspect::QueryResult run_query(lua_State* L, const InspectorHandle& handle, const std::string& sql, const char* function) {
   if (inspect::Inspector* recorder = live_recorder(handle)) (void)recorder->catch_up();
   inspect::QueryLimits limits;
@@ -91,28 +98,6 @@ inspect::QueryResult run_query(lua_State* L, const InspectorHandle& handle, cons
   return std::move(*result);
 }
 
-void push_sql_value(lua_State* L, const inspect::SqlValue& value) {
-  if (const auto* integer = std::get_if<int64_t>(&value)) lua_pushinteger(L, *integer);
-  else if (const auto* real = std::get_if<double>(&value)) lua_pushnumber(L, *real);
-  else if (const auto* text = std::get_if<std::string>(&value)) lua_pushlstring(L, text->data(), text->size());
-  else lua_pushnil(L);
-}
-
-// Rows as an array of { column = value } (NULL is nil) with rows.columns, printing as a table.
-void push_rows(lua_State* L, const inspect::QueryResult& result, std::string printed) {
-  lua_createtable(L, static_cast<int>(result.rows.size()), 1);
-  for (std::size_t r = 0; r < result.rows.size(); ++r) {
-    lua_createtable(L, 0, static_cast<int>(result.columns.size()));
-    for (std::size_t c = 0; c < result.columns.size(); ++c) {
-      push_sql_value(L, result.rows[r][c]);
-      lua_setfield(L, -2, result.columns[c].c_str());
-    }
-    lua_rawseti(L, -2, static_cast<lua_Integer>(r + 1));
-  }
-  push_string_array(L, result.columns);
-  lua_setfield(L, -2, "columns");
-  set_printed_form(L, std::move(printed), "klab.QueryResult");
-}
 
 std::string sql_quote(std::string_view text) {
   std::string out = "'";
@@ -174,7 +159,7 @@ int inspect_sql(lua_State* L) {
   InspectorHandle handle = resolve(L, "sql", first);
   const std::string sql = check_string(L, first, "sql", "SQL text (string)");
   inspect::QueryResult result = run_query(L, handle, sql, "sql");
-  push_rows(L, result, format_result_table(result));
+  push_query_rows(L, result, format_result_table(result));
   return 1;
 }
 
@@ -192,7 +177,7 @@ int inspect_lag(lua_State* L) {
   std::string printed = fmt::format("group {} at the latest sample:\n{}", group, format_result_table(latest));
   Result<std::vector<PlotSeries>> series = plot_series(history);
   if (series && !history.rows.empty()) printed += "total lag over time:\n" + plot_sparklines(*series, "time_ms");
-  push_rows(L, latest, printed);
+  push_query_rows(L, latest, printed);
   return 1;
 }
 
@@ -204,7 +189,7 @@ int inspect_timeline(lua_State* L) {
   inspect::QueryResult result = run_query(
       L, handle, "SELECT time_ms, kind, topic, partition, broker, description FROM events" + where + " ORDER BY event_id",
       "timeline");
-  push_rows(L, result, format_result_table(result));
+  push_query_rows(L, result, format_result_table(result));
   return 1;
 }
 
@@ -313,6 +298,24 @@ const MethodDoc kInspectorMethods[] = {
 };
 
 }  // namespace
+
+
+// Rows as an array of { column = value } (NULL is nil) with rows.columns, printing as a table.
+void push_query_rows(lua_State* L, const inspect::QueryResult& result, std::string printed) {
+  lua_createtable(L, static_cast<int>(result.rows.size()), 1);
+  for (std::size_t r = 0; r < result.rows.size(); ++r) {
+    lua_createtable(L, 0, static_cast<int>(result.columns.size()));
+    for (std::size_t c = 0; c < result.columns.size(); ++c) {
+      push_sql_value(L, result.rows[r][c]);
+      lua_setfield(L, -2, result.columns[c].c_str());
+    }
+    lua_rawseti(L, -2, static_cast<lua_Integer>(r + 1));
+  }
+  push_string_array(L, result.columns);
+  lua_setfield(L, -2, "columns");
+  set_printed_form(L, std::move(printed), "klab.QueryResult");
+}
+
 
 const TypeDoc kInspectorTypeDoc{
     kInspectorType, "inspect",

@@ -92,4 +92,26 @@ test("an interceptor that raises is reported and ignored", function()
   assert(p:send("other", { value = "still sent" }))
 end)
 
+test("w:sql returns rows with their columns in SELECT order and prints them as a table", function()
+  assert(c:create_topic("stock", { partitions = 1, replication_factor = 3 }))
+  local p = c:producer{}
+  local schema = '{"type":"struct","fields":[{"type":"string","optional":false,"field":"sku"},' ..
+    '{"type":"int32","optional":true,"field":"qty"}]}'
+  assert(p:send("stock", { key = "a", value = '{"schema":' .. schema .. ',"payload":{"sku":"s-1","qty":4}}' }))
+  assert(p:send("stock", { key = "b", value = '{"schema":' .. schema .. ',"payload":{"sku":"s-2","qty":null}}' }))
+  assert(w:create{ name = "stock-db", ["connector.class"] = "io.confluent.connect.jdbc.JdbcSinkConnector",
+    topics = "stock", ["connection.url"] = "jdbc:sqlite:stock.db", ["auto.create"] = true,
+    ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter" })
+  c:advance(10000)
+  local rows = assert(w:sql("stock.db", "SELECT sku, qty FROM stock ORDER BY sku"))
+  eq(rows.columns[1], "sku", "first column")
+  eq(rows.columns[2], "qty", "second column")
+  eq(rows[1].qty, 4, "an integer comes back as a number")
+  eq(rows[2].qty, nil, "NULL is nil")
+  eq(tostring(rows), "sku   qty\n---  ----\ns-1     4\ns-2  NULL\n(2 rows)", "printed")
+  local none, err = w:sql("stock.db", "DELETE FROM stock")
+  eq(none, nil, "a write is refused")
+  assert(tostring(err):find("INVALID_REQUEST", 1, true), tostring(err))
+end)
+
 h.finish()
