@@ -1,5 +1,6 @@
 // Result<T>: a value or a Kafka Error. Expected failures travel as values inside the kernel;
-// exceptions are kept for programmer errors and the Lua boundary.
+// exceptions are kept for programmer errors and the Lua boundary. A layer whose failures are not
+// Kafka errors (the schema registry's codes) names its own error type as E.
 #pragma once
 #include <cassert>
 #include <utility>
@@ -9,11 +10,11 @@
 
 namespace klab {
 
-template <class T>
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit on purpose
-  Result(Error error) : state_(std::move(error)) {}  // NOLINT
+  Result(E error) : state_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -35,13 +36,13 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const {
+  const E& error() const {
     assert(!ok());
     return std::get<1>(state_);
   }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 // The value-less case: success, or an Error.

@@ -3,11 +3,10 @@
 // failures (Kafka's SerializationException). They are not Kafka protocol errors, so they travel in
 // their own result type; the Lua surface shows them like Kafka errors (err.name, err.code).
 #pragma once
-#include <cassert>
 #include <cstdint>
 #include <string>
-#include <utility>
-#include <variant>
+
+#include "base/result.hpp"
 
 namespace klab::schema {
 
@@ -41,36 +40,6 @@ SchemaError registry_error(RegistryErrorCode code, std::string message);
 SchemaError serialization_error(std::string message, int32_t code = -1);
 
 template <class T>
-class [[nodiscard]] SchemaResult {
- public:
-  SchemaResult(T value) : state_(std::move(value)) {}          // NOLINT: implicit on purpose
-  SchemaResult(SchemaError error) : state_(std::move(error)) {}  // NOLINT
-
-  bool ok() const { return state_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() & {
-    assert(ok());
-    return std::get<0>(state_);
-  }
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(state_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(state_));
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  const SchemaError& error() const {
-    assert(!ok());
-    return std::get<1>(state_);
-  }
-
- private:
-  std::variant<T, SchemaError> state_;
-};
+using SchemaResult = Result<T, SchemaError>;
 
 }  // namespace klab::schema
