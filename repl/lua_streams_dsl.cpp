@@ -120,51 +120,25 @@ KStream& check_stream(lua_State* L, int index, const char* function) {
   return check_handle<KStream>(L, index, kKStreamType, function);
 }
 
-template <KStream (KStream::*Op)(Predicate)>
-int stream_predicate_op(lua_State* L, const char* name) {
+// A stateless operation taking one Lua function: `Adapt` wraps the function as the C++ callable the
+// operation expects (predicate, mapper, action), so each binding is one line.
+template <auto Op, auto Adapt>
+int stream_function_op(lua_State* L, const char* name) {
   KStream& stream = check_stream(L, 1, name);
-  push_handle(L, kKStreamType, (stream.*Op)(lua_predicate(function_arg(L, 1, 2, name))), 1);
+  push_handle(L, kKStreamType, (stream.*Op)(Adapt(function_arg(L, 1, 2, name))), 1);
   return 1;
 }
 
-int stream_filter(lua_State* L) { return stream_predicate_op<&KStream::filter>(L, "filter"); }
-int stream_filter_not(lua_State* L) { return stream_predicate_op<&KStream::filter_not>(L, "filter_not"); }
-
-int stream_map(lua_State* L) {
-  KStream& stream = check_stream(L, 1, "map");
-  push_handle(L, kKStreamType, stream.map(lua_key_value_mapper(function_arg(L, 1, 2, "map"))), 1);
-  return 1;
-}
-
-int stream_map_values(lua_State* L) {
-  KStream& stream = check_stream(L, 1, "map_values");
-  push_handle(L, kKStreamType, stream.map_values(lua_value_mapper(function_arg(L, 1, 2, "map_values"))), 1);
-  return 1;
-}
-
-int stream_flat_map(lua_State* L) {
-  KStream& stream = check_stream(L, 1, "flat_map");
-  push_handle(L, kKStreamType, stream.flat_map(lua_flat_mapper(function_arg(L, 1, 2, "flat_map"))), 1);
-  return 1;
-}
-
+int stream_filter(lua_State* L) { return stream_function_op<&KStream::filter, lua_predicate>(L, "filter"); }
+int stream_filter_not(lua_State* L) { return stream_function_op<&KStream::filter_not, lua_predicate>(L, "filter_not"); }
+int stream_map(lua_State* L) { return stream_function_op<&KStream::map, lua_key_value_mapper>(L, "map"); }
+int stream_map_values(lua_State* L) { return stream_function_op<&KStream::map_values, lua_value_mapper>(L, "map_values"); }
+int stream_flat_map(lua_State* L) { return stream_function_op<&KStream::flat_map, lua_flat_mapper>(L, "flat_map"); }
 int stream_flat_map_values(lua_State* L) {
-  KStream& stream = check_stream(L, 1, "flat_map_values");
-  push_handle(L, kKStreamType, stream.flat_map_values(lua_flat_value_mapper(function_arg(L, 1, 2, "flat_map_values"))), 1);
-  return 1;
+  return stream_function_op<&KStream::flat_map_values, lua_flat_value_mapper>(L, "flat_map_values");
 }
-
-int stream_select_key(lua_State* L) {
-  KStream& stream = check_stream(L, 1, "select_key");
-  push_handle(L, kKStreamType, stream.select_key(lua_value_mapper(function_arg(L, 1, 2, "select_key"))), 1);
-  return 1;
-}
-
-int stream_peek(lua_State* L) {
-  KStream& stream = check_stream(L, 1, "peek");
-  push_handle(L, kKStreamType, stream.peek(lua_action(function_arg(L, 1, 2, "peek"))), 1);
-  return 1;
-}
+int stream_select_key(lua_State* L) { return stream_function_op<&KStream::select_key, lua_value_mapper>(L, "select_key"); }
+int stream_peek(lua_State* L) { return stream_function_op<&KStream::peek, lua_action>(L, "peek"); }
 
 int stream_foreach(lua_State* L) {
   check_stream(L, 1, "foreach").foreach(lua_action(function_arg(L, 1, 2, "foreach")));
