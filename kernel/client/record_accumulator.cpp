@@ -100,7 +100,7 @@ bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs
 
 std::set<BrokerId> RecordAccumulator::held_leaders(const Cluster& cluster, const LeaderOf& leader_of, TimeMs now) const {
   std::set<BrokerId> held;
-  if (!hold_back_) return held;
+  if (!hold_back_ || queued_retries_ == 0) return held;  // only a retried batch has a sequence to wait on
   for (const auto& [name, queues] : topics_) {
     const Topic* topic = cluster.find_topic(name);
     if (!topic) continue;
@@ -152,6 +152,7 @@ void RecordAccumulator::reenqueue(ProducerBatch* batch, TimeMs retry_at) {
   while (it != queue.end() && (*it)->attempts > 0 && (*it)->base_sequence >= 0 && (*it)->base_sequence < batch->base_sequence)
     ++it;
   queue.insert(it, batch);
+  ++queued_retries_;
 }
 
 std::vector<ProducerBatch*> RecordAccumulator::take_expired(TimeMs now, int64_t delivery_timeout_ms) {
@@ -164,6 +165,7 @@ std::vector<ProducerBatch*> RecordAccumulator::take_expired(TimeMs now, int64_t 
           continue;
         }
         expired.push_back(*it);
+        if ((*it)->attempts > 0) --queued_retries_;
         it = queue.erase(it);
       }
   return expired;
@@ -220,6 +222,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
       batch->drained_ms = now;
       if (batch->attempts == 0) close_for_send(*batch, queues);
       queue.pop_front();
+      if (batch->attempts > 0) --queued_retries_;
       requests[leader].push_back(batch);
     }
   }
@@ -250,6 +253,8 @@ std::vector<ProducerBatch*> RecordAccumulator::take_orphans(const Cluster& clust
     const Topic* topic = cluster.find_topic(name);
     for (auto& [partition, queue] : queues.by_partition) {
       if (topic && partition < topic->partition_count()) continue;
+      for (const ProducerBatch* batch : queue)
+        if (batch->attempts > 0) --queued_retries_;
       orphans.insert(orphans.end(), queue.begin(), queue.end());
       queue.clear();
     }

@@ -157,6 +157,7 @@ class RecordAccumulator {
   int64_t buffer_memory_;
   int64_t buffer_used_ = 0;
   HoldBack hold_back_;  // empty: no ordering gate (a producer without idempotence)
+  std::size_t queued_retries_ = 0;  // queued batches that were sent before (reenqueue)
   std::map<std::string, TopicQueues, std::less<>> topics_;
   std::vector<std::unique_ptr<ProducerBatch>> all_batches_;
   std::vector<ProducerBatch*> free_batches_;
