@@ -63,6 +63,15 @@ struct LostRequest {
     FAIL("no acknowledgement for " << value);
     return acks.front();
   }
+  // Both acknowledged, debit then credit, each written once after the warm-up.
+  void check_delivered_in_order() {
+    REQUIRE(acks.size() == 2);
+    CHECK_FALSE(ack_of("debit").failed);
+    CHECK_FALSE(ack_of("credit").failed);
+    CHECK(ack_of("debit").offset == 1);
+    CHECK(ack_of("credit").offset == 2);
+    CHECK(log_values() == std::vector<std::string>{"warm-up", "debit", "credit"});
+  }
   std::vector<std::string> log_values() {
     std::vector<std::string> values;
     for (const test::StoredRecord& record : test::read_log(test::log_of(*cluster, "journal", 0)))
@@ -81,20 +90,15 @@ TEST_CASE("an idempotent producer resends a batch refused as out of sequence onc
   CHECK(metric(*run.producer, "record-retry-total") == 1);  // credit's OUT_OF_ORDER_SEQUENCE_NUMBER
   CHECK(metric(*run.producer, "request-total") == 3);       // warm-up, debit, credit: nothing since
   run.producer->flush();
-  REQUIRE(run.acks.size() == 2);
+  run.check_delivered_in_order();
   const Ack& debit = run.ack_of("debit");
   const Ack& credit = run.ack_of("credit");
-  CHECK_FALSE(debit.failed);
-  CHECK_FALSE(credit.failed);
-  CHECK(debit.offset == 1);
-  CHECK(credit.offset == 2);
   // "credit" left when the answer for "debit" came: one acks=all round trip later, as the warm-up.
   CHECK(credit.at == debit.at + run.warm_up_ms);
   // As Kafka's Sender counts (recordRetries per re-enqueued batch): debit once, credit once.
   CHECK(metric(*run.producer, "record-retry-total") == 2);
   CHECK(metric(*run.producer, "request-total") == 5);
   CHECK(metric(*run.producer, "record-error-total") == 0);
-  CHECK(run.log_values() == std::vector<std::string>{"warm-up", "debit", "credit"});
 }
 
 TEST_CASE("while an idempotent producer holds a retry back, its other partitions on that leader wait too") {
@@ -133,19 +137,14 @@ TEST_CASE("while an idempotent producer holds a retry back, its other partitions
 TEST_CASE("two lost requests of an idempotent producer are retried in sequence order, one after the other") {
   LostRequest run({}, 2);
   run.producer->flush();
-  REQUIRE(run.acks.size() == 2);
+  run.check_delivered_in_order();
   const Ack& debit = run.ack_of("debit");
   const Ack& credit = run.ack_of("credit");
-  CHECK_FALSE(debit.failed);
-  CHECK_FALSE(credit.failed);
-  CHECK(debit.offset == 1);
-  CHECK(credit.offset == 2);
   // Both timed out; "credit" went back in the queue behind "debit" and could leave only once "debit"
   // was answered (its own backoff, drawn with jitter, may end later still).
   CHECK(credit.at >= debit.at + run.warm_up_ms);
   CHECK(metric(*run.producer, "record-retry-total") == 2);
   CHECK(metric(*run.producer, "request-total") == 5);
-  CHECK(run.log_values() == std::vector<std::string>{"warm-up", "debit", "credit"});
 }
 
 TEST_CASE("a producer without idempotence still reorders a retried batch with several requests in flight") {
@@ -164,11 +163,8 @@ TEST_CASE("a producer without idempotence still reorders a retried batch with se
 TEST_CASE("a producer without idempotence and one request in flight keeps order by waiting") {
   LostRequest run({{"enable.idempotence", str("false")}, {"max.in.flight.requests.per.connection", num(1)}});
   run.producer->flush();
-  REQUIRE(run.acks.size() == 2);
-  CHECK(run.ack_of("debit").offset == 1);
-  CHECK(run.ack_of("credit").offset == 2);
+  run.check_delivered_in_order();
   CHECK(metric(*run.producer, "record-retry-total") == 1);
-  CHECK(run.log_values() == std::vector<std::string>{"warm-up", "debit", "credit"});
 }
 
 TEST_CASE("an idempotent producer with retries=1 delivers both: the held-back resend is credit's one retry") {
@@ -176,10 +172,7 @@ TEST_CASE("an idempotent producer with retries=1 delivers both: the held-back re
   // lands. Resent every backoff while debit was out, it would be refused again and fail for good.
   LostRequest run({{"retries", num(1)}});
   run.producer->flush();
-  REQUIRE(run.acks.size() == 2);
-  CHECK_FALSE(run.ack_of("debit").failed);
-  CHECK_FALSE(run.ack_of("credit").failed);
-  CHECK(run.log_values() == std::vector<std::string>{"warm-up", "debit", "credit"});
+  run.check_delivered_in_order();
 }
 
 }  // namespace
