@@ -63,6 +63,7 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
     if (auto kind = librdkafka_partitioner_from_name(config_.get_string("partitioner")))
       librdkafka_.emplace(*kind, config_.get_long("sticky.partitioning.linger.ms"));
   }
+  if (idempotent_) accumulator_.set_hold_back([this](const ProducerBatch& batch) { return waits_for_earlier_batch(batch); });
   metrics_source_ = cluster_.metrics_registry().add_source(
       [this](TimeMs now, std::vector<MetricSample>& out) { metrics_.publish(now, client_id_, out); });
 }
@@ -391,10 +392,22 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
 bool Producer::retriable(const ProducerBatch& batch, const Error& error) const {
   if (error.retriable()) return true;
   // An idempotent producer retries a batch refused as out of sequence while an earlier batch of the
-  // same partition is still unacknowledged: that one is being retried and will close the gap.
+  // same partition is still unacknowledged (Kafka's TransactionManager.canRetry: the batch is not the
+  // next sequence after the last acknowledged one): that earlier batch is being retried and will
+  // close the gap. The retry then waits for it (waits_for_earlier_batch).
   if (!idempotent_ || error.code != ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) return false;
   auto it = unacknowledged_.find({batch.topic, batch.partition});
   return it != unacknowledged_.end() && !it->second.empty() && *it->second.begin() < batch.base_sequence;
+}
+
+// Kafka's shouldStopDrainBatchesForPartition: a batch that already has a sequence (a retry) is sent
+// again only when it is the first batch of its partition still in flight, so retries go out one at a
+// time, in sequence order, each after the previous one was answered. A batch never sent has no
+// sequence yet and is not held here (it can only leave once it heads its partition's queue anyway).
+bool Producer::waits_for_earlier_batch(const ProducerBatch& batch) const {
+  if (batch.base_sequence < 0) return false;
+  auto it = unacknowledged_.find({batch.topic, batch.partition});
+  return it != unacknowledged_.end() && !it->second.empty() && *it->second.begin() != batch.base_sequence;
 }
 
 // KIP-580 (Kafka 3.7): retry.backoff.ms doubles with every attempt up to retry.backoff.max.ms, with

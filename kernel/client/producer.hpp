@@ -70,6 +70,9 @@ class Producer {
   Result<int32_t> choose_partition(const Topic& topic, const ProducerRecord& record);
   void assign_sequences(const std::vector<ProducerBatch*>& batches);
   bool retriable(const ProducerBatch& batch, const Error& error) const;
+  // The accumulator's ordering gate (idempotent producers): a retried batch waits while a batch of
+  // its partition with a lower sequence is still unacknowledged.
+  bool waits_for_earlier_batch(const ProducerBatch& batch) const;
   int64_t retry_backoff(int32_t previous_attempts);
   // accumulator_.append, blocking while buffer.memory is used up (max.block.ms).
   Result<AppendResult> append_blocking(const Topic& topic, int32_t partition, const RecordInput& input,

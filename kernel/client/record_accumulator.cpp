@@ -98,15 +98,31 @@ bool RecordAccumulator::sendable(const std::deque<ProducerBatch*>& queue, TimeMs
   return flushing_ || exhausted_ || queue.size() > 1 || first->is_full() || now - first->created_ms >= linger_ms_;
 }
 
+std::set<BrokerId> RecordAccumulator::held_leaders(const Cluster& cluster, const LeaderOf& leader_of, TimeMs now) const {
+  std::set<BrokerId> held;
+  if (!hold_back_ || queued_retries_ == 0) return held;  // only a retried batch has a sequence to wait on
+  for (const auto& [name, queues] : topics_) {
+    const Topic* topic = cluster.find_topic(name);
+    if (!topic) continue;
+    for (const auto& [partition, queue] : queues.by_partition) {
+      if (queue.empty() || partition >= topic->partition_count()) continue;
+      const BrokerId leader = leader_of(*topic, partition);
+      if (leader >= 0 && !backing_off(*queue.front(), now, leader) && held_back(*queue.front())) held.insert(leader);
+    }
+  }
+  return held;
+}
+
 bool RecordAccumulator::has_sendable(const Cluster& cluster, const LeaderOf& leader_of, TimeMs now,
                                      const std::map<BrokerId, bool>& busy) const {
+  const std::set<BrokerId> held = held_leaders(cluster, leader_of, now);
   for (const auto& [name, queues] : topics_) {
     const Topic* topic = cluster.find_topic(name);
     if (!topic) continue;
     for (const auto& [partition, queue] : queues.by_partition) {
       if (partition >= topic->partition_count()) continue;
       const BrokerId leader = leader_of(*topic, partition);
-      if (leader >= 0 && !busy.count(leader) && sendable(queue, now, leader)) return true;
+      if (leader >= 0 && !busy.count(leader) && !held.count(leader) && sendable(queue, now, leader)) return true;
     }
   }
   return false;
@@ -136,6 +152,7 @@ void RecordAccumulator::reenqueue(ProducerBatch* batch, TimeMs retry_at) {
   while (it != queue.end() && (*it)->attempts > 0 && (*it)->base_sequence >= 0 && (*it)->base_sequence < batch->base_sequence)
     ++it;
   queue.insert(it, batch);
+  ++queued_retries_;
 }
 
 std::vector<ProducerBatch*> RecordAccumulator::take_expired(TimeMs now, int64_t delivery_timeout_ms) {
@@ -148,6 +165,7 @@ std::vector<ProducerBatch*> RecordAccumulator::take_expired(TimeMs now, int64_t 
           continue;
         }
         expired.push_back(*it);
+        if ((*it)->attempts > 0) --queued_retries_;
         it = queue.erase(it);
       }
   return expired;
@@ -172,6 +190,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
                                                                          TimeMs now, int64_t max_request_size,
                                                                          const std::map<BrokerId, bool>& busy) {
   // Pass 1 (Kafka's ready()): which leaders have something sendable; refresh load statistics.
+  const std::set<BrokerId> held = held_leaders(cluster, leader_of, now);
   std::map<BrokerId, bool> ready_leaders;
   for (auto& [name, queues] : topics_) {
     const Topic* topic = cluster.find_topic(name);
@@ -180,7 +199,8 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
     for (const auto& [partition, queue] : queues.by_partition) {
       if (partition >= topic->partition_count()) continue;
       const BrokerId leader = leader_of(*topic, partition);
-      if (leader >= 0 && !busy.count(leader) && sendable(queue, now, leader)) ready_leaders[leader] = true;
+      if (leader >= 0 && !busy.count(leader) && !held.count(leader) && sendable(queue, now, leader))
+        ready_leaders[leader] = true;
     }
   }
   // Pass 2 (drain()): the first batch of every partition a ready leader leads, within max.request.size.
@@ -202,6 +222,7 @@ std::map<BrokerId, std::vector<ProducerBatch*>> RecordAccumulator::drain(Cluster
       batch->drained_ms = now;
       if (batch->attempts == 0) close_for_send(*batch, queues);
       queue.pop_front();
+      if (batch->attempts > 0) --queued_retries_;
       requests[leader].push_back(batch);
     }
   }
@@ -232,6 +253,8 @@ std::vector<ProducerBatch*> RecordAccumulator::take_orphans(const Cluster& clust
     const Topic* topic = cluster.find_topic(name);
     for (auto& [partition, queue] : queues.by_partition) {
       if (topic && partition < topic->partition_count()) continue;
+      for (const ProducerBatch* batch : queue)
+        if (batch->attempts > 0) --queued_retries_;
       orphans.insert(orphans.end(), queue.begin(), queue.end());
       queue.clear();
     }

@@ -6,6 +6,8 @@
 // A batch is sendable when it is full (or another batch queues behind it), when it has waited
 // linger.ms, or while a flush is in progress. The sender drains, for each broker that leads a
 // partition with a sendable batch, the first batch of every partition that broker leads.
+// An idempotent producer adds an ordering gate (set_hold_back): a retried batch that is not the
+// first of its partition still in flight waits, and so does everything else for that broker.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +64,8 @@ struct AppendResult {
 
 // Who leads a partition, as the producer currently believes (its MetadataCache).
 using LeaderOf = std::function<BrokerId(const Topic&, int32_t)>;
+// Whether the first batch of a partition's queue must wait for earlier batches of that partition.
+using HoldBack = std::function<bool(const ProducerBatch& first)>;
 
 class RecordAccumulator {
  public:
@@ -91,6 +96,11 @@ class RecordAccumulator {
   std::optional<TimeMs> next_wakeup(TimeMs now, int64_t delivery_timeout_ms) const;
   bool has_sendable(const Cluster& cluster, const LeaderOf& leader_of, TimeMs now,
                     const std::map<BrokerId, bool>& busy = {}) const;
+  // Kafka's RecordAccumulator.shouldStopDrainBatchesForPartition: while `hold_back` says so for the
+  // first batch of a partition (its backoff over), nothing is drained for that partition's leader.
+  // Kafka breaks out of the node's drain loop there and its drain index stays on that partition, so
+  // every later round stops at it too until the earlier batch is answered; klab skips the rounds.
+  void set_hold_back(HoldBack hold_back) { hold_back_ = std::move(hold_back); }
   // Puts a batch back at the head of its partition's queue, sendable again at retry_at.
   void reenqueue(ProducerBatch* batch, TimeMs retry_at);
   // Takes queued batches created delivery.timeout.ms ago or earlier.
@@ -120,6 +130,9 @@ class RecordAccumulator {
   // Closes a drained batch: compresses it and feeds its real ratio back into the estimate.
   static void close_for_send(ProducerBatch& batch, TopicQueues& queues);
   bool sendable(const std::deque<ProducerBatch*>& queue, TimeMs now, BrokerId leader) const;
+  bool held_back(const ProducerBatch& first) const { return hold_back_ && hold_back_(first); }
+  // Leaders whose drain a held-back batch stops (empty without an ordering gate).
+  std::set<BrokerId> held_leaders(const Cluster& cluster, const LeaderOf& leader_of, TimeMs now) const;
   // A retried batch waits out its backoff, unless its partition has a new leader by now (Kafka's
   // RecordAccumulator.shouldBackoff): a failover is retried at once.
   static bool backing_off(const ProducerBatch& batch, TimeMs now, BrokerId leader) {
@@ -143,6 +156,8 @@ class RecordAccumulator {
   CompressionLevel compression_level_;
   int64_t buffer_memory_;
   int64_t buffer_used_ = 0;
+  HoldBack hold_back_;  // empty: no ordering gate (a producer without idempotence)
+  std::size_t queued_retries_ = 0;  // queued batches that were sent before (reenqueue)
   std::map<std::string, TopicQueues, std::less<>> topics_;
   std::vector<std::unique_ptr<ProducerBatch>> all_batches_;
   std::vector<ProducerBatch*> free_batches_;

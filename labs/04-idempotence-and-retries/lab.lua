@@ -228,15 +228,16 @@ cluster:producer{}, warm-up included, and read it back: in order, and nothing tw
 How did the leader keep the order, with 5 requests allowed in flight?
   a) the idempotent producer quietly sends one request at a time
   b) "second" carried the sequence number after the one of "first", which the leader had
-     never seen: it refused "second" (OUT_OF_ORDER_SEQUENCE_NUMBER) and the producer sent it
-     again after "first"
+     never seen: it refused "second" (OUT_OF_ORDER_SEQUENCE_NUMBER), and the producer kept it
+     back until the retry of "first" was answered, then sent it again
   c) consumers sort the records by timestamp
   d) the leader held "second" back until "first" arrived
   lab.answer("why_in_order", "?")]],
       hints = {
         "The warm-up matters: a leader that has never seen a producer accepts its first batch whatever its "
           .. "sequence number, so it could not notice that \"first\" is missing.",
-        "The refusal is retriable for an idempotent producer while an earlier batch is still unanswered.",
+        "The refusal is retriable for an idempotent producer while an earlier batch is still unanswered; "
+          .. "the retry then waits until it is the first batch of its partition still in flight.",
       },
       check = function(ctx)
         topic(ctx, LEDGER_SAFE)

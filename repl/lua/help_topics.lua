@@ -401,7 +401,9 @@ idempotence = [[
 A produce request whose answer is lost is retried, and without idempotence the retry writes the
 records a second time. The idempotent producer (enable.idempotence=true, the default since Kafka 3.0)
 numbers each partition's batches; the leader answers a retried batch it already has with its original
-offsets and refuses batches out of order, so retries neither duplicate nor reorder. It needs acks=all,
+offsets and refuses batches out of order, so retries neither duplicate nor reorder. A batch refused
+behind a lost request waits until it is the first of its partition still in flight, then goes again
+(nothing else goes to that broker meanwhile), as Kafka 3.7's producer does. It needs acks=all,
 retries > 0 and max.in.flight.requests.per.connection <= 5: asking for it explicitly with a conflicting
 setting is an error; left at the default it is quietly turned off (c:producer{ acks = 1 } is not idempotent).
 It does not help when the application itself sends the same record twice (for example after a crash).
