@@ -463,10 +463,11 @@ ConfigCatalog make_streams_catalog() {
        "Prefix of the clients' ids (<client.id>-StreamThread-1-consumer, ...-producer). Default: "
        "<application.id>-<a random process id>."},
       {"processing.guarantee", ConfigType::String, std::string{"at_least_once"}, {}, {},
-       {"at_least_once", "exactly_once_v2"},
+       {"at_least_once", "exactly_once", "exactly_once_beta", "exactly_once_v2"},
        "at_least_once: offsets are committed only after every record the processing produced (output, "
        "repartition and changelog records) was acknowledged, so a crash may repeat work but never lose "
-       "it. exactly_once_v2 needs transactions, which klab does not simulate: it is refused at start."},
+       "it. exactly_once_v2 (and the deprecated exactly_once, exactly_once_beta that Kafka 3.7 still "
+       "accepts) needs transactions, which klab does not simulate: it is refused at start."},
       {"commit.interval.ms", ConfigType::Long, int64_t{30000}, 0, {}, {},
        "How often the application commits the offsets of what it processed (30000 under "
        "at_least_once; Kafka uses 100 under exactly_once_v2)."},

@@ -69,10 +69,11 @@ Status KafkaStreams::start() {
                       fmt::format("IllegalStateException: Stream-client {}: Unexpected state transition from {} to "
                                   "REBALANCING (start() works once; create a new application to start again)",
                                   client_id_, streams_state_name(state_)));
-  if (config_.get_string("processing.guarantee") != "at_least_once")
+  if (const std::string guarantee = config_.get_string("processing.guarantee"); guarantee != "at_least_once")
     return make_error(ErrorCode::INVALID_CONFIG,
-                      "processing.guarantee exactly_once_v2 needs transactions, which klab does not simulate; use "
-                      "at_least_once");
+                      fmt::format("processing.guarantee {} needs transactions, which klab does not simulate; use "
+                                  "at_least_once",
+                                  guarantee));
   if (Status checked = check_topics(); !checked) return checked;
   if (Status created = create_internal_topics(); !created) return created;
   if (Status clients = start_clients(); !clients) return clients;

@@ -89,6 +89,11 @@ test("start reports a missing source topic as a Kafka error", function()
   eq(ok, nil, "no start")
   assert(tostring(err):find("MissingSourceTopicException", 1, true), tostring(err))
   raises(function() c:streams(b, { ["application.idd"] = "x" }) end, "did you mean 'application.id'?")
+  -- Kafka 3.7 still accepts the deprecated exactly_once; klab refuses every exactly-once mode at start.
+  local eos = c:streams(b, { ["application.id"] = "x", ["processing.guarantee"] = "exactly_once" }, { log = false })
+  local started, why = eos:start()
+  eq(started, nil, "no exactly-once")
+  assert(tostring(why):find("processing.guarantee exactly_once needs transactions", 1, true), tostring(why))
 end)
 
 h.finish()
