@@ -65,6 +65,8 @@ class KafkaStreams : public TaskOutput {
   // Why the application is in ERROR (a processor's exception, with the Lua traceback from the REPL).
   const std::string& error_message() const { return error_message_; }
   const std::string& application_id() const { return application_id_; }
+  // client.id, or "<application.id>-<process id>" (java.util.UUID form) when it is not set.
+  const std::string& client_id() const { return client_id_; }
   const Topology& topology() const { return *topology_; }
   // A store's rows across this instance's tasks (or the global store), sorted by key; nullopt for
   // an unknown store name.

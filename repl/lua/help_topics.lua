@@ -117,6 +117,9 @@ What happens, as in Kafka 3.7:
     statestore.cache.max.bytes = 0 (Kafka's default, 10 MiB, would hold some back).
   - Stores live in memory; a new instance (or one given a task after a rebalance) restores them
     from the changelog and logs "Finished restoring changelog ... with a total number of N records".
+    A task an instance keeps through a rebalance keeps its store: nothing is restored.
+  - A topology that writes to a topic it reads (directly or through another sub-topology) is
+    refused by app:start() and klab.topology_test_driver(b): "a cycle: ...". Write to another topic.
   - Windows: start = a multiple of advance (aligned to the epoch); a record is dropped when its
     window's end <= stream time - grace (app:metrics()["dropped-records-total"]).
 

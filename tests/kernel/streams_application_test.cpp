@@ -50,11 +50,14 @@ std::string count_of(const KafkaStreams& app, const std::string& word) {
   return "";
 }
 
-bool logged(const KafkaStreams& app, const std::string& text) {
+int log_lines_with(const KafkaStreams& app, const std::string& text) {
+  int count = 0;
   for (const StreamsLogLine& line : app.log())
-    if (line.text.find(text) != std::string::npos) return true;
-  return false;
+    if (line.text.find(text) != std::string::npos) ++count;
+  return count;
 }
+
+bool logged(const KafkaStreams& app, const std::string& text) { return log_lines_with(app, text) > 0; }
 
 }  // namespace
 
@@ -212,10 +215,7 @@ TEST_CASE("a rebalance keeps the tasks an instance is assigned again: only a mov
   cluster->advance(5000);
   REQUIRE(one->store("counts")->size() == 8);
   auto restores = [](const KafkaStreams& app, const std::string& changelog) {
-    int count = 0;
-    for (const StreamsLogLine& line : app.log())
-      if (line.text.find("Finished restoring changelog " + changelog + " ") != std::string::npos) ++count;
-    return count;
+    return log_lines_with(app, "Finished restoring changelog " + changelog + " ");
   };
   auto two = make_app(*cluster, topology);
   REQUIRE(two->start().ok());
@@ -234,4 +234,17 @@ TEST_CASE("a rebalance keeps the tasks an instance is assigned again: only a mov
   cluster->advance(5000);
   const std::string p_count = count_of(*one, "p").empty() ? count_of(*two, "p") : count_of(*one, "p");
   CHECK(p_count == "3");
+}
+
+TEST_CASE("without client.id the clients are named after application.id and a java.util.UUID process id") {
+  auto cluster = make_cluster();
+  auto app = KafkaStreams::create(*cluster, word_count_topology(), {{"application.id", std::string("wordcount")}});
+  REQUIRE(app.ok());
+  const std::string& id = (*app)->client_id();
+  REQUIRE(id.size() == std::string("wordcount-").size() + 36);
+  CHECK(id.rfind("wordcount-", 0) == 0);
+  const std::string uuid = id.substr(std::string("wordcount-").size());
+  for (std::size_t i : {8u, 13u, 18u, 23u}) CHECK(uuid[i] == '-');
+  CHECK(uuid[14] == '4');
+  CHECK(uuid.find_first_not_of("0123456789abcdef-") == std::string::npos);
 }
