@@ -50,7 +50,9 @@ Context context_at_end(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (long_level >= 0) {
-      std::string closing = "]" + std::string(static_cast<size_t>(long_level), '=') + "]";
+      std::string closing(static_cast<size_t>(long_level) + 2, '=');
+      closing.front() = ']';
+      closing.back() = ']';
       if (text.compare(i, closing.size(), closing) == 0) {
         i += closing.size() - 1;
         long_level = -1;

@@ -75,7 +75,10 @@ std::string format_result_csv(const inspect::QueryResult& result) {
   };
   std::string out;
   auto emit = [&](const std::vector<std::string>& values) {
-    for (std::size_t c = 0; c < values.size(); ++c) out += (c ? "," : "") + field(values[c]);
+    for (std::size_t c = 0; c < values.size(); ++c) {
+      if (c) out += ',';
+      out += field(values[c]);
+    }
     out += "\r\n";
   };
   emit(result.columns);

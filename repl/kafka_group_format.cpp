@@ -37,7 +37,8 @@ std::string format_group_describe(const group::GroupDescription& description) {
     return fmt::format("{:<{}} {:<{}} {:<10} {:<15} {:<15} {:<15} {:<{}} {:<{}} {}\n", group, group_width, topic,
                        topic_width, partition, current, end, lag, consumer, consumer_width, host, host_width, client);
   };
-  out += "\n" + line("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST",
+  out += '\n';
+  out += line("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST",
                      "CLIENT-ID");
   for (const group::GroupPartitionRow& row : description.partitions)
     out += line(id, row.topic, std::to_string(row.partition), optional_number(row.current_offset),
@@ -49,7 +50,8 @@ std::string format_reset_offsets(const std::string& group_id, const group::Reset
   std::string out;
   for (const std::string& warning : result.warnings) out += "WARN " + warning + "\n";
   if (result.plan.empty()) return out;
-  out += "\n" + fmt::format("{:<30} {:<30} {:<10} {:<15}\n", "GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
+  out += '\n';
+  out += fmt::format("{:<30} {:<30} {:<10} {:<15}\n", "GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
   for (const group::ResetOffsetsRow& row : result.plan)
     out += fmt::format("{:<30} {:<30} {:<10} {:<15}\n", group_id, row.topic, row.partition, row.new_offset);
   return out;

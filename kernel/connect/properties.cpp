@@ -82,10 +82,12 @@ int hex_digit(char c) {
 Result<std::string> decode(std::string_view raw, int line) {
   std::string out;
   out.reserve(raw.size());
-  std::optional<uint32_t> high_surrogate;
+  // A pending high surrogate, 0 for none (surrogates are 0xD800..0xDBFF). Not std::optional: GCC 12
+  // at -O2 reports a false -Wmaybe-uninitialized for an optional read after its check.
+  uint32_t high_surrogate = 0;
   auto flush_surrogate = [&] {
-    if (high_surrogate) append_utf8(out, *high_surrogate);
-    high_surrogate.reset();
+    if (high_surrogate != 0) append_utf8(out, high_surrogate);
+    high_surrogate = 0;
   };
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] != '\\' || i + 1 >= raw.size()) {
@@ -117,9 +119,9 @@ Result<std::string> decode(std::string_view raw, int line) {
     if (unit >= 0xD800 && unit <= 0xDBFF) {
       flush_surrogate();
       high_surrogate = unit;
-    } else if (unit >= 0xDC00 && unit <= 0xDFFF && high_surrogate) {
-      append_utf8(out, 0x10000 + ((*high_surrogate - 0xD800) << 10) + (unit - 0xDC00));
-      high_surrogate.reset();
+    } else if (unit >= 0xDC00 && unit <= 0xDFFF && high_surrogate != 0) {
+      append_utf8(out, 0x10000 + ((high_surrogate - 0xD800) << 10) + (unit - 0xDC00));
+      high_surrogate = 0;
     } else {
       flush_surrogate();
       append_utf8(out, unit);

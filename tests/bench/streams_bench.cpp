@@ -3,6 +3,7 @@
 // changelogs, commits), and with Lua functions in the topology. Items are input records (lines of
 // four words); each line makes four count updates.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include "bench_options.hpp"
 #include "client/producer.hpp"
@@ -41,7 +42,7 @@ std::vector<std::string> make_lines(int64_t count) {
   std::vector<std::string> lines;
   lines.reserve(static_cast<std::size_t>(count));
   for (int64_t i = 0; i < count; ++i)
-    lines.push_back("w" + std::to_string(i % 1000) + " w" + std::to_string(i % 7) + " x" + std::to_string(i % 100) + " y");
+    lines.push_back(fmt::format("w{} w{} x{} y", i % 1000, i % 7, i % 100));
   return lines;
 }
 

@@ -1,6 +1,7 @@
 // The hashes behind partitioning: Java's murmur2 (keyed records), zlib CRC-32 (librdkafka's
 // consistent partitioners) and Java's String.hashCode (group -> __consumer_offsets partition).
-// Vectors come from ../shared/reference (kafka-semantics.md §1-§2, teaching-anchors.md §6).
+// Vectors: tests/kernel/fixtures/murmur2-vectors.tsv, computed with Kafka's Utils.murmur2 and
+// Utils.toPositive (collected with the reference notes on Kafka semantics, §1-§2).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -11,6 +12,7 @@
 
 #include "base/hashing.hpp"
 #include "client/partitioners.hpp"
+#include "fixtures.hpp"
 #include "test_support.hpp"
 
 using namespace klab;
@@ -25,7 +27,9 @@ struct Vector {
 
 // murmur2-vectors.tsv: key_repr murmur2_int32 p3 p5 p6 p10, key_repr a Python repr without escapes.
 std::vector<Vector> shared_vectors() {
-  std::ifstream file(std::string(KLAB_REFERENCE_DIR) + "/murmur2-vectors.tsv");
+  const std::string path = klab::test::fixture_path("murmur2-vectors.tsv");
+  std::ifstream file(path);
+  INFO("test fixture missing or unreadable: ", path);
   REQUIRE(file.good());
   std::vector<Vector> vectors;
   std::string line;
@@ -51,7 +55,7 @@ int32_t java_abs(int32_t n) { return n == INT32_MIN ? 0 : std::abs(n); }  // Kaf
 
 }  // namespace
 
-TEST_CASE("murmur2 equals every vector of the shared murmur2-vectors.tsv") {
+TEST_CASE("murmur2 equals every vector of murmur2-vectors.tsv (Kafka's Utils.murmur2)") {
   std::vector<Vector> vectors = shared_vectors();
   CHECK(vectors.size() == 36);
   for (const Vector& v : vectors) {

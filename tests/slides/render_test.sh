@@ -6,6 +6,11 @@ klab=${1:?usage: render_test.sh path/to/klab output-dir}
 out=${2:?usage: render_test.sh path/to/klab output-dir}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 rm -rf "$out"
+# Marp comes from scripts/test's `npm ci` (build/npm); without it (no npm registry) this test skips.
+if [ ! -x "$root/build/npm/node_modules/.bin/marp" ]; then
+  echo "skipped: Marp is not installed in $root/build/npm (scripts/test could not reach the npm registry)"
+  exit 77
+fi
 KLAB="$klab" KLAB_SLIDES_OUT="$out" "$root/scripts/slides"
 status=0
 for deck in "$root"/slides/[0-9]*.md; do
