@@ -18,6 +18,8 @@ namespace klab::protocol {
 class Reader {
  public:
   explicit Reader(std::string_view bytes, std::string context = {}) : bytes_(bytes), context_(std::move(context)) {}
+  // The Reader views the bytes it reads; a temporary string would dangle.
+  Reader(std::string&&, std::string = {}) = delete;
 
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
