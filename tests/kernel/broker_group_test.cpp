@@ -32,7 +32,9 @@ protocol::JoinGroupRequest join_request(const std::string& group, const std::str
   request.protocol_type = "consumer";
   auto& protocol = request.protocols.emplace_back();
   protocol.name = "range";
-  protocol.metadata = std::string("\x00\x01\x00\x00\x00\x01\x00\x06orders\xff\xff\xff\xff", 20);
+  // ConsumerProtocolSubscription v0: version, topics ["orders"], user data null.
+  static constexpr char kSubscription[] = "\x00\x00\x00\x00\x00\x01\x00\x06orders\xff\xff\xff\xff";
+  protocol.metadata = std::string(kSubscription, sizeof kSubscription - 1);
   return request;
 }
 

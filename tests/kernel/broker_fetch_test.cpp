@@ -1,6 +1,7 @@
 // Fetch over the wire: the stored bytes as they are, Kafka's size rules, long polls woken by an
 // append or ended by max_wait_ms, and errors; ListOffsets by earliest, latest and timestamp.
 #include "broker_support.hpp"
+#include "log/crc32c.hpp"
 
 using namespace klab;
 using namespace klab::test;
@@ -159,7 +160,8 @@ TEST_CASE("a wire fetch counts as a consumer fetch and its bytes as BytesOut") {
   make_topic(wire.cluster(), "orders", 1, 1);
   produce_wire(wire, "orders", wire_batch({"a"}));
   const BrokerId leader = leader_of(wire.cluster(), "orders");
-  const BrokerMetrics& metrics = wire.cluster().broker_metrics(leader);
+  const Cluster& cluster = wire.cluster();
+  const BrokerMetrics& metrics = cluster.broker_metrics(leader);
   const int64_t bytes_before = metrics.all_topics.bytes_out.count();
   const int64_t fetches_before = metrics.request(RequestName::FetchConsumer).requests.count();
   (void)wire.call<protocol::FetchResponse>(leader, kFetch, 11, fetch_request("orders", 0));
