@@ -40,6 +40,10 @@ FrontEnd::FrontEnd(Cluster& cluster, FrontEndOptions options)
 
 FrontEnd::~FrontEnd() { state_->fetches->release_all(); }
 
+void FrontEnd::set_advertised_listener(BrokerId broker, AdvertisedListener listener) {
+  state_->options.advertised_listeners[broker] = std::move(listener);
+}
+
 void FrontEnd::handle_frame(ConnectionContext& connection, std::string_view frame,
                             std::function<void(FrameReply)> reply) {
   state_->closed_connections.erase(connection.connection_id);  // a reused id is a new connection

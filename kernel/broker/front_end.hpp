@@ -44,6 +44,10 @@ class FrontEnd {
   // The connection went away: its pending replies are dropped and its parked fetches released.
   void connection_closed(uint64_t connection_id);
 
+  // The host and port Metadata names for `broker`: the serve layer learns its ports only once it
+  // listens (--port 0 picks free ones), after the front end exists.
+  void set_advertised_listener(BrokerId broker, AdvertisedListener listener);
+
   Cluster& cluster() { return cluster_; }
 
  private:

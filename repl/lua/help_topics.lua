@@ -354,6 +354,15 @@ Faults reach the clients: c:stop_broker(2) closes broker 2's port and its connec
 answers until c:heal(). c:connections() lists the connected clients: broker, address, client_id, the
 software name and version the client announced, and how many requests of each API it sent.
 
+Kafka APIs served (the versions Kafka 3.7 serves; ApiVersions lists them): Produce, Fetch, ListOffsets,
+Metadata, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup,
+DescribeGroups, ListGroups, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId,
+DescribeConfigs, AlterConfigs, CreatePartitions, DeleteGroups. A topic a client names that does not
+exist is created as with Kafka's auto.create.topics.enable=true (num.partitions, or --partitions N).
+Not served yet: transactions (a transactional.id gets COORDINATOR_NOT_AVAILABLE).
+
+  kcat -b 127.0.0.1:9092 -L                  -- the brokers and topics, as on any Kafka cluster
+
 Requests follow Kafka's rules: one at a time per connection (the next is read once the answer was
 written), at most socket.request.max.bytes (104857600) each. Ctrl-D, Ctrl-C at the prompt, SIGINT or
 SIGTERM stop serving. --no-repl serves without a prompt until SIGINT or SIGTERM.

@@ -43,6 +43,8 @@ struct FrameHandler {
   std::function<void(ConnectionContext& connection, std::string_view frame, ReplyCallback reply)> handle_frame;
   // The connection went away (pending replies for it will be dropped); may be empty.
   std::function<void(uint64_t connection_id)> connection_closed;
+  // Broker `broker` now listens on `port` (Metadata must advertise it); may be empty.
+  std::function<void(BrokerId broker, uint16_t port)> broker_listening;
 };
 
 }  // namespace klab::serve

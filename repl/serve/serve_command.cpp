@@ -73,7 +73,7 @@ EventLoopOptions loop_options(const ServeOptions& options) {
 }
 
 // Opens a listener for each running broker; isolated ones hold their replies from the start.
-bool open_listeners(EventLoop& loop, const Cluster& cluster) {
+bool open_listeners(EventLoop& loop, const Cluster& cluster, const FrameHandler& handler) {
   for (const Broker& broker : cluster.brokers()) {
     if (!broker.alive) continue;
     std::string error;
@@ -82,6 +82,7 @@ bool open_listeners(EventLoop& loop, const Cluster& cluster) {
       return false;
     }
     if (broker.isolated) loop.set_replies_held(broker.id, true);
+    if (handler.broker_listening) handler.broker_listening(broker.id, loop.port_of(broker.id));
     std::cout << loop.listening_line(broker.id) << '\n';
   }
   std::cout << std::flush;
@@ -89,11 +90,12 @@ bool open_listeners(EventLoop& loop, const Cluster& cluster) {
 }
 
 int serve_cluster(Session& session, Cluster& cluster, const ServeOptions& options, const HandlerFactory& make_handler) {
-  EventLoop loop(make_handler(cluster, options), loop_options(options), [](const std::string& line) {
+  FrameHandler handler = make_handler(cluster, options);
+  EventLoop loop(handler, loop_options(options), [](const std::string& line) {
     std::cout.flush();
     std::cerr << line << '\n' << std::flush;
   });
-  if (!open_listeners(loop, cluster)) return 1;
+  if (!open_listeners(loop, cluster, handler)) return 1;
   loop.watch(cluster);
 
   bool stopping = false;
@@ -129,14 +131,6 @@ int serve_cluster(Session& session, Cluster& cluster, const ServeOptions& option
 }
 
 }  // namespace
-
-FrameHandler unwired_handler(Cluster&, const ServeOptions&) {
-  FrameHandler handler;
-  handler.handle_frame = [](ConnectionContext&, std::string_view, ReplyCallback reply) {
-    reply({ReplyKind::Close, {}, "this klab build does not speak the Kafka protocol yet"});
-  };
-  return handler;
-}
 
 int serve_command(const ServeOptions& options, const HandlerFactory& make_handler) {
   SessionOptions session_options;

@@ -31,10 +31,10 @@ struct ServeOptions {
 // here). The cluster outlives the handler.
 using HandlerFactory = std::function<FrameHandler(Cluster& cluster, const ServeOptions& options)>;
 
-// Until the Kafka front end is wired in: every request closes its connection with a reason saying so.
-FrameHandler unwired_handler(Cluster& cluster, const ServeOptions& options);
+// Kafka's protocol: klab::broker::FrontEnd behind the serve layer (serve/front_end_handler.cpp).
+FrameHandler front_end_handler(Cluster& cluster, const ServeOptions& options);
 
 // `klab serve`: returns the exit code.
-int serve_command(const ServeOptions& options, const HandlerFactory& make_handler = unwired_handler);
+int serve_command(const ServeOptions& options, const HandlerFactory& make_handler = front_end_handler);
 
 }  // namespace klab::serve
