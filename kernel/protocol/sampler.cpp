@@ -13,7 +13,10 @@ uint64_t Sampler::next() {  // splitmix64
 std::string Sampler::text() {
   static constexpr const char* kWords[] = {"orders", "payments", "klab-1", "group.a", "rdkafka", "2.0.2", "c0", "x"};
   std::string value = kWords[next() % 8];
-  if (next() % 2 == 0) value += "-" + std::to_string(next() % 100);
+  if (next() % 2 == 0) {
+    value += '-';
+    value += std::to_string(next() % 100);
+  }
   return value;
 }
 

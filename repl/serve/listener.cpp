@@ -1,6 +1,8 @@
 // Opening a broker's listening sockets (see listener.hpp).
 #include "serve/listener.hpp"
 
+#include <fmt/format.h>
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -86,11 +88,11 @@ std::string address_text(const void* pointer) {
   if (address->ss_family == AF_INET) {
     const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
     inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
-    return std::string(text) + ":" + std::to_string(ntohs(v4->sin_port));
+    return fmt::format("{}:{}", text, ntohs(v4->sin_port));
   }
   const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
   inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
-  return "[" + std::string(text) + "]:" + std::to_string(ntohs(v6->sin6_port));
+  return fmt::format("[{}]:{}", text, ntohs(v6->sin6_port));
 }
 
 std::optional<Listener> Listener::open(const std::vector<std::string>& hosts, uint16_t port, std::string& error) {
