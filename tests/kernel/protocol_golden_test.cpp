@@ -1,5 +1,5 @@
 // Golden frames written by hand from Kafka 3.7's message specs and what the real clients send
-// (/work/shared/reference/wire-protocol.md): the codec must decode them to the right values and
+// (captured from the real clients): the codec must decode them to the right values and
 // produce exactly these bytes.
 #include <doctest/doctest.h>
 
