@@ -309,34 +309,20 @@ bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") 
 
 // Returns whether any chunk failed (to compile or to run).
 bool read_eval_print(lua_State* L, LineInput& input, bool interactive) {
-  bool any_error = false;
-  std::string chunk;
+  ConsoleFeed feed(L, interactive);
   std::string line;
   for (;;) {
-    input.set_pending_chunk(chunk);
-    ReadStatus status = input.read(chunk.empty() ? primary_prompt : continuation_prompt, line);
+    input.set_pending_chunk(feed.pending_chunk());
+    ReadStatus status = input.read(feed.prompt(), line);
     if (status == ReadStatus::interrupted) {
-      chunk.clear();
+      feed.interrupt();
       continue;
     }
     if (status == ReadStatus::end) {
-      if (!chunk.empty()) {  // input ended inside a chunk: say why it is incomplete, as lua.c does
-        print_error(compile_chunk(L, chunk).error, {});
-        any_error = true;
-      }
-      return any_error;
+      feed.end();
+      return feed.any_error();
     }
-    if (chunk.empty() && is_blank(line)) continue;
-    chunk = chunk.empty() ? line : chunk + '\n' + line;
-    CompiledChunk compiled = compile_chunk(L, chunk);
-    if (compiled.kind == ChunkKind::incomplete) continue;
-    chunk.clear();
-    if (compiled.kind == ChunkKind::syntax_error) {
-      print_error(compiled.error, {});
-      any_error = true;
-    } else if (!run_compiled(L, interactive)) {
-      any_error = true;
-    }
+    feed.line(line);
   }
 }
 
@@ -358,6 +344,38 @@ CompiledChunk compile_chunk(lua_State* L, std::string_view chunk) {
   if (expression_error.ends_with("<eof>")) return {ChunkKind::incomplete, expression_error};
   return {ChunkKind::syntax_error, statement_error};
 }
+
+ConsoleFeed::ConsoleFeed(lua_State* L, bool interactive)
+    : L_(L), interactive_(interactive), previous_target_(interrupt_target) {
+  interrupt_target = L;
+}
+
+ConsoleFeed::~ConsoleFeed() { interrupt_target = previous_target_; }
+
+const char* ConsoleFeed::prompt() const { return chunk_.empty() ? primary_prompt : continuation_prompt; }
+
+void ConsoleFeed::line(const std::string& line) {
+  if (chunk_.empty() && is_blank(line)) return;
+  chunk_ = chunk_.empty() ? line : chunk_ + '\n' + line;
+  CompiledChunk compiled = compile_chunk(L_, chunk_);
+  if (compiled.kind == ChunkKind::incomplete) return;
+  chunk_.clear();
+  if (compiled.kind == ChunkKind::syntax_error) {
+    print_error(compiled.error, {});
+    any_error_ = true;
+  } else if (!run_compiled(L_, interactive_)) {
+    any_error_ = true;
+  }
+}
+
+void ConsoleFeed::end() {
+  if (chunk_.empty()) return;
+  print_error(compile_chunk(L_, chunk_).error, {});  // input ended inside a chunk: say why, as lua.c does
+  chunk_.clear();
+  any_error_ = true;
+}
+
+bool console_interrupt_pending() { return sigint_received != 0; }
 
 std::string pretty_format(lua_State* L, int index) {
   index = lua_absindex(L, index);

@@ -27,6 +27,34 @@ struct ConsoleOptions {
 // (0 normally; when !interactive, 1 if any chunk raised an error, so transcripts fail loudly).
 int run_console(lua_State* L, const ConsoleOptions& options);
 
+// The console's chunking and running, fed one line at a time: read_eval_print pulls lines through it, and
+// `klab serve` pushes them from its poll loop (a terminal through libedit's callback interface, or a
+// pipe as lines arrive), so both print exactly the same. Sets the Ctrl-C target to L while it lives.
+class ConsoleFeed {
+ public:
+  ConsoleFeed(lua_State* L, bool interactive);
+  ~ConsoleFeed();
+  ConsoleFeed(const ConsoleFeed&) = delete;
+  ConsoleFeed& operator=(const ConsoleFeed&) = delete;
+
+  void line(const std::string& line);  // runs the chunk once it is complete (SIGINT is SIG_DFL after)
+  void interrupt() { chunk_.clear(); }  // Ctrl-C at the prompt: drop what was typed
+  void end();                           // end of input: an unfinished chunk is an error
+  const char* prompt() const;
+  const std::string& pending_chunk() const { return chunk_; }
+  bool any_error() const { return any_error_; }
+
+ private:
+  lua_State* L_;
+  bool interactive_;
+  lua_State* previous_target_;
+  std::string chunk_;
+  bool any_error_ = false;
+};
+
+// Ctrl-C arrived while a chunk ran (a waiting call in `klab serve` stops waiting then).
+bool console_interrupt_pending();
+
 // Formats a Lua value the way the console prints results (calls pretty.lua). Never raises: a failure
 // inside pretty.lua comes back as a "<...>" placeholder. Leaves the stack as it found it.
 std::string pretty_format(lua_State* L, int index);

@@ -313,6 +313,15 @@ const MethodDoc kClusterMethods[] = {
     {"now", lua_entry<cluster_now>, "c:now() --> ms", "The simulated clock, in milliseconds since the cluster started."},
     {"advance", lua_entry<cluster_advance>, "c:advance(ms) --> now",
      "Lets `ms` simulated milliseconds pass: every timed event in between happens (lingering batches are sent, ...)."},
+    {"pause", lua_entry<cluster_pause>, "c:pause() --> now",
+     "Under `klab serve` (help(\"serve\")): freezes the clock, which otherwise follows the wall clock; while paused "
+     "c:advance(ms) steps it at once. Elsewhere an error: a pure simulation's clock never moves by itself."},
+    {"resume", lua_entry<cluster_resume>, "c:resume() --> now",
+     "Under `klab serve`: the clock follows the wall clock again, from where it is."},
+    {"connections", lua_entry<cluster_connections>,
+     "c:connections() --> { {broker, address, client_id, software_name, software_version, requests = {Produce = n, ...}}, ... }",
+     "Under `klab serve`: the real Kafka clients connected now, what they say they are (KIP-511) and the "
+     "requests each sent by API. Empty outside serve mode."},
     {"brokers", lua_entry<cluster_brokers>, "c:brokers() --> { {id=, alive=, controller=, isolated=, fenced=}, ... }",
      "The brokers of the cluster: running or stopped, which one is the controller, which are cut off by "
      "c:isolate() and which of those the controller has fenced."},

@@ -1,6 +1,6 @@
 // klab: the command line. No arguments: the REPL on a ready cluster (or, when standard input is
 // not a terminal, the same loop without prompts, for transcripts). Subcommands: run, lab, grade,
-// grade-class, diagram, inspect, metrics.
+// grade-class, diagram, inspect, metrics, serve (the cluster served to real Kafka clients).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +17,7 @@
 #include "lua_bindings.hpp"
 #include "base/config.hpp"
 #include "metrics/prometheus_text.hpp"
+#include "serve/serve_options.hpp"
 #include "session.hpp"
 
 namespace {
@@ -202,7 +203,20 @@ int main(int argc, char** argv) {
   auto* csv_flag = inspect->add_flag("--csv", inspect_csv, "print rows as CSV");
   inspect->add_flag("--json", inspect_json, "print rows as a JSON array of objects")->excludes(csv_flag);
 
+  auto* serve = app.add_subcommand("serve", "serve the cluster to real Kafka clients while the REPL runs (help(\"serve\"))");
+  klab::serve::ServeOptions serving;
+  serve->add_option("--brokers", serving.brokers, "brokers of the cluster")->check(CLI::Range(1, 100))->capture_default_str();
+  serve->add_option("--port", serving.port, "port of broker 1 (broker i: port+i-1); 0 picks free ports")->capture_default_str();
+  serve->add_option("--listen", serving.listen, "host to listen on (default 127.0.0.1 and ::1); repeatable");
+  serve->add_option("--advertise", serving.advertise, "host the brokers advertise in Metadata");
+  serve->add_option("--seed", serving.seed, "seed of the cluster")->capture_default_str();
+  serve->add_option("--partitions", serving.partitions, "partitions of auto-created topics")->check(CLI::Range(1, 10000));
+  serve->add_flag("--no-repl", serving.no_repl, "no prompt: serve until SIGINT or SIGTERM");
+  serve->add_option("file", serving.file, "a Lua script to run on the cluster before serving");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) return klab::serve::serve_command(serving);
 
   if (inspect->parsed())
     return klab::inspect_command(inspect_file, inspect_sql,

@@ -8,7 +8,8 @@ klab_packages=(cmake ninja-build g++ pkg-config liblua5.4-dev libedit-dev libfmt
                doctest-dev libbenchmark-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
                nlohmann-json3-dev libsqlite3-dev libavro-dev ccache)
 # What only the tests need (scripts/test installs these too): xmllint checks the decks' SVG.
-klab_test_packages=(libxml2-utils)
+# Real Kafka clients the serve tests drive (kcat is librdkafka; python3 clients: kafka-python, confluent-kafka).
+klab_test_packages=(libxml2-utils kcat python3-kafka python3-confluent-kafka)
 # npm packages (Marp renders the decks) are pinned in scripts/npm/package-lock.json and installed
 # with `npm ci` into build/npm by klab_install_npm.
 

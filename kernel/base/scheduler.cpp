@@ -56,11 +56,35 @@ bool Scheduler::run_next() {
 }
 
 void Scheduler::run_until(TimeMs when) {
+  if (driver_) {
+    driver_->run_until(*this, when, [] { return false; });
+    return;
+  }
+  simulate_until(when);
+}
+
+bool Scheduler::run_until(TimeMs deadline, const std::function<bool()>& done) {
+  if (driver_) return driver_->run_until(*this, deadline, done);
+  return simulate_until(deadline, done);
+}
+
+bool Scheduler::run_until_done(const std::function<bool()>& done) {
+  if (driver_) return driver_->run_until_done(*this, done);
+  return simulate_until_done(done);
+}
+
+bool Scheduler::simulate_until_done(const std::function<bool()>& done) {
+  while (!done() && run_next()) {
+  }
+  return done();
+}
+
+void Scheduler::simulate_until(TimeMs when) {
   while (!events_.empty() && events_.begin()->first.first <= when) run_next();
   move_clock_to(when);
 }
 
-bool Scheduler::run_until(TimeMs deadline, const std::function<bool()>& done) {
+bool Scheduler::simulate_until(TimeMs deadline, const std::function<bool()>& done) {
   while (!done()) {
     if (events_.empty() || events_.begin()->first.first > deadline) {
       move_clock_to(deadline);

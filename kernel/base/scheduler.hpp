@@ -8,12 +8,16 @@
 //  2. An event runs at exactly its time, after every event scheduled before it for that time.
 //  3. Clock listeners hear every forward move of the clock, after every event due at the old time
 //     has run; they only observe (the inspector samples there), so a run is the same with or without them.
+//  4. The waiting calls (run_until, run_until_done) go through the installed TimeDriver when there is
+//     one (base/time_driver.hpp); without one they are simulate_until / the run_next loop, unchanged.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <utility>
+
+#include "base/time_driver.hpp"
 
 namespace klab {
 
@@ -46,6 +50,17 @@ class Scheduler {
   // Runs events while `done()` is false and the next event is due no later than `deadline`.
   // Returns done(); leaves the clock at `deadline` when it gave up.
   bool run_until(TimeMs deadline, const std::function<bool()>& done);
+  // Runs events until `done()` or none is left (a coordinator write waiting for its replicas).
+  bool run_until_done(const std::function<bool()>& done);
+
+  // The same three without the driver: what they do in a pure simulation (drivers call these).
+  void simulate_until(TimeMs when);
+  bool simulate_until(TimeMs deadline, const std::function<bool()>& done);
+  bool simulate_until_done(const std::function<bool()>& done);
+
+  // Not owned; nullptr restores the pure simulation. The driver must outlive its installation.
+  void set_time_driver(TimeDriver* driver) { driver_ = driver; }
+  TimeDriver* time_driver() const { return driver_; }
 
  private:
   using Key = std::pair<TimeMs, uint64_t>;
@@ -56,6 +71,7 @@ class Scheduler {
   std::map<EventId, Key> keys_by_id_;
   std::map<ListenerId, ClockListener> clock_listeners_;
   ListenerId next_listener_id_ = 1;
+  TimeDriver* driver_ = nullptr;
 };
 
 }  // namespace klab

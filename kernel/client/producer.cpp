@@ -473,8 +473,7 @@ Result<RecordMetadata> Producer::send_and_wait(const ProducerRecord& record) {
     else outcome.emplace(metadata);
   });
   if (!queued) return queued.error();
-  while (!outcome && cluster_.scheduler().run_next()) {
-  }
+  cluster_.scheduler().run_until_done([&] { return outcome.has_value(); });
   if (!outcome) return make_error(ErrorCode::REQUEST_TIMED_OUT, "the record was never sent (nothing left to simulate)");
   if (outcome->ok()) outcome->value().topic = record.topic;
   return std::move(*outcome);
@@ -483,8 +482,7 @@ Result<RecordMetadata> Producer::send_and_wait(const ProducerRecord& record) {
 void Producer::flush() {
   accumulator_.set_flushing(true);
   wake_sender_at(cluster_.now());
-  while (buffered_batches() > 0 && cluster_.scheduler().run_next()) {
-  }
+  cluster_.scheduler().run_until_done([this] { return buffered_batches() == 0; });
   accumulator_.set_flushing(false);
 }
 

@@ -199,6 +199,9 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
   topic->name = name;
   if (Status configured = topic->config.set_all(spec.config); !configured) return configured.error();
   if (Status valid = validate_log_config(*topic); !valid) return valid.error();
+  CreateTopicResult result;
+  if (has_collision_chars(name)) result.warnings.emplace_back(collision_warning());
+  if (spec.validate_only) return result;
 
   topic->topic_id = Uuid::random(rng_);
   AssignmentStart start{rng_.uniform_int(broker_count), rng_.uniform_int(broker_count)};
@@ -206,8 +209,6 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
   const LogConfig log_config = log_config_for(*topic);
   for (int32_t p = 0; p < partitions; ++p)
     topic->partitions.push_back(make_partition(p, assignment[static_cast<std::size_t>(p)], log_config, now()));
-  CreateTopicResult result;
-  if (has_collision_chars(name)) result.warnings.emplace_back(collision_warning());
   Topic& created = *topic;
   created.min_insync_replicas = topic_config_long(created, "min.insync.replicas");
   topics_.emplace(name, std::move(topic));

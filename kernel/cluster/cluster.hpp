@@ -40,6 +40,8 @@ struct TopicSpec {
   std::optional<int32_t> partitions;          // default: num.partitions
   std::optional<int32_t> replication_factor;  // default: default.replication.factor
   ConfigEntries config;
+  // CreateTopics' validate_only: every check runs, nothing is created and no RNG draw is made.
+  bool validate_only = false;
 };
 
 struct Broker {
@@ -189,6 +191,11 @@ class Cluster {
   void record_service_event(std::string kind, std::string topic, int32_t partition, BrokerId broker,
                             std::string description, std::string group = {}, std::string client_id = {});
   void add_event_listener(std::function<void(const ClusterEvent&)> listener);
+  // Heard whenever a partition's high watermark moves (a parked long-poll Fetch wakes on it). Like
+  // event listeners, a listener only observes: it schedules whatever it wants done.
+  using HighWatermarkListener = std::function<void(const std::string& topic, int32_t partition)>;
+  uint64_t add_high_watermark_listener(HighWatermarkListener listener);
+  void remove_high_watermark_listener(uint64_t id);
   struct Service {
     virtual ~Service() = default;
   };
@@ -295,6 +302,8 @@ class Cluster {
   bool log_cleaner_enabled_ = true;               // log.cleaner.enable
   int64_t isr_shrinks_ = 0, isr_expands_ = 0, leader_elections_ = 0, unclean_elections_ = 0;
   std::vector<std::function<void(const ClusterEvent&)>> event_listeners_;
+  std::map<uint64_t, HighWatermarkListener> high_watermark_listeners_;
+  uint64_t next_high_watermark_listener_ = 1;
   // Last, so services go first on destruction, while the scheduler and topics they use still exist.
   std::map<std::string, std::unique_ptr<Service>, std::less<>> services_;
 };

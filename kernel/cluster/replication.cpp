@@ -218,8 +218,17 @@ bool Cluster::maybe_advance_high_watermark(Topic& topic, Partition& partition) {
   if (candidate <= leader.high_watermark) return false;
   leader.high_watermark = candidate;
   note_log_activity(topic, partition);  // closed segments below the new high watermark may now go
+  for (const auto& [id, listener] : high_watermark_listeners_) listener(topic.name, partition.id);
   return true;
 }
+
+uint64_t Cluster::add_high_watermark_listener(HighWatermarkListener listener) {
+  const uint64_t id = next_high_watermark_listener_++;
+  high_watermark_listeners_.emplace(id, std::move(listener));
+  return id;
+}
+
+void Cluster::remove_high_watermark_listener(uint64_t id) { high_watermark_listeners_.erase(id); }
 
 void Cluster::await_high_watermark(const std::string& topic, int32_t partition, int64_t offset, int64_t timeout_ms,
                                    std::function<void(const Error*)> done) {

@@ -34,8 +34,7 @@ std::optional<int64_t> offset_for_time(const Partition& partition, TimeMs time) 
 // Runs the simulation until `done` is set (the coordinator's writes wait for their replicas).
 template <class T>
 T run_until_answered(Cluster& cluster, std::optional<T>& answer) {
-  while (!answer && cluster.scheduler().run_next()) {
-  }
+  cluster.scheduler().run_until_done([&] { return answer.has_value(); });
   if (!answer) return T(make_error(ErrorCode::REQUEST_TIMED_OUT, "The coordinator did not answer."));
   return std::move(*answer);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "log/crc32c.hpp"
 #include "log/varint.hpp"
 
 namespace klab {
@@ -89,6 +90,7 @@ FilterOutcome BatchFilter::filter_plain(const RecordBatchView& batch,
     store_be(header + batch_field::kMaxTimestamp, static_cast<uint64_t>(max_timestamp), 8);
   store_be(header + batch_field::kRecordCount, static_cast<uint64_t>(static_cast<uint32_t>(records_kept_)), 4);
   store_be(header + batch_field::kBatchLength, static_cast<uint64_t>(out.size() - start - 12), 4);
+  stamp_record_batch_crc(header, out.size() - start);
   return FilterOutcome::Rewritten;
 }
 

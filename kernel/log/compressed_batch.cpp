@@ -1,5 +1,7 @@
 #include "log/compressed_batch.hpp"
 
+#include "log/crc32c.hpp"
+
 #include <fmt/format.h>
 
 #include "log/varint.hpp"
@@ -13,6 +15,7 @@ void set_codec(std::string& batch, int codec_id) {
   attributes = static_cast<uint16_t>((attributes & ~kCompressionCodecMask) | codec_id);
   store_be(header + batch_field::kAttributes, attributes, 2);
   store_be(header + batch_field::kBatchLength, static_cast<uint64_t>(batch.size() - 12), 4);
+  stamp_record_batch_crc(batch.data(), batch.size());
 }
 
 // A varint read that never passes `end`; false when the bytes run out or it is over-long.

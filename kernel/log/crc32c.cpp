@@ -33,4 +33,9 @@ uint32_t record_batch_crc(std::string_view batch) {
   return crc32c(batch.substr(batch_field::kAttributes));
 }
 
+void stamp_record_batch_crc(char* batch, std::size_t size) {
+  if (size < static_cast<std::size_t>(kBatchHeaderSize)) return;
+  store_be(batch + batch_field::kMagic + 1, record_batch_crc(std::string_view(batch, size)), 4);
+}
+
 }  // namespace klab

@@ -1,6 +1,7 @@
 #include "log/record_batch.hpp"
 
 #include "log/compressed_batch.hpp"
+#include "log/crc32c.hpp"
 
 #include <algorithm>
 
@@ -123,6 +124,7 @@ std::string_view RecordBatchBuilder::finish() {
   store_be(header + batch_field::kRecordCount, static_cast<uint64_t>(record_count_), 4);
   const auto plain_records = static_cast<float>(buffer_.size() - kBatchHeaderSize);
   if (compression_ == CompressionType::None) {
+    stamp_record_batch_crc(buffer_.data(), buffer_.size());
     finished_once_ = true;
     compression_ratio_ = 1.0f;
     return buffer_;

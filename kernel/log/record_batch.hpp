@@ -7,8 +7,9 @@
 // producerId i64 | producerEpoch i16 | baseSequence i32 | recordCount i32 | records...
 // Each record: length varint | attributes i8 | timestampDelta varlong | offsetDelta varint |
 // keyLength varint (-1 = null) | key | valueLength varint | value | headerCount varint | headers.
-// The crc field is left 0: batches never cross a wire or a disk here, so nothing checks it; the
-// dump computes the checksum Kafka would have stored (crc32c.hpp).
+// The crc field holds the CRC-32C of the bytes from attributes to the end, as Kafka's client writes
+// it: finish() stamps it, and every later rewrite of covered bytes (LogAppendTime, recompression,
+// the cleaner) stamps it again (crc32c.hpp), so batches served over the wire pass clients' checks.
 // A compressed batch (attributes bits 0-2 != 0) holds everything after the header compressed;
 // read its records through compressed_batch.hpp (plain_view / DecompressedBatches).
 #pragma once

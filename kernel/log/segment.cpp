@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "log/crc32c.hpp"
+
 namespace klab {
 namespace {
 // Chunks start small (most teaching topics hold a handful of records) and double up to 1 MiB,
@@ -41,6 +43,7 @@ void Segment::append(std::string_view batch, int64_t base_offset, int32_t leader
     auto attributes = static_cast<uint16_t>(load_be(at + batch_field::kAttributes, 2) | kTimestampTypeAttribute);
     store_be(at + batch_field::kAttributes, attributes, 2);
     store_be(at + batch_field::kMaxTimestamp, static_cast<uint64_t>(log_append_time), 8);
+    stamp_record_batch_crc(at, batch.size());  // the crc covers attributes and maxTimestamp
   }
   index_batch(at, chunk, position);
 }

@@ -53,8 +53,7 @@ SchemaResult<bool> SchemaRegistry::store(std::string key, std::optional<std::str
                                   done = true;
                                   if (error) failure = error->to_string();
                                 });
-  while (!done && cluster_.scheduler().run_next()) {
-  }
+  cluster_.scheduler().run_until_done([&] { return done; });
   if (!done || failure)
     return registry_error(RegistryErrorCode::STORE_ERROR,
                           "Error in the backend data store: " + failure.value_or("the write was never acknowledged"));

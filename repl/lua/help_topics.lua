@@ -334,6 +334,40 @@ a flush or a poll runs the simulation until its answer arrives; cluster:advance(
 Every random choice comes from the cluster's seed: the same seed and script give the same output.
 ]],
 
+serve = [[
+klab serve serves the simulated cluster to real Kafka clients (kcat, kafka-console-producer.sh, a
+Java or librdkafka application) on this machine, while the REPL keeps working on the same `cluster`:
+
+  klab serve [--brokers 3] [--port 9092] [--listen HOST] [--advertise HOST] [--seed 42]
+             [--partitions N] [--no-repl] [FILE.lua]
+
+Broker i listens on port 9092+i-1 on 127.0.0.1 and ::1 (--listen HOST instead; --port 0 picks free
+ports and prints them). FILE.lua runs first (create topics, start producers), then the REPL.
+
+Time follows the wall clock here: one simulated millisecond per real one, from the start of serving.
+cluster:advance(5000) waits five real seconds (clients are served meanwhile); so do a synchronous send
+and a consumer poll. cluster:pause() freezes the clock (then advance(ms) steps it at once, as in a
+plain session); cluster:resume() lets it follow the wall again. Outside serve they are errors.
+
+Faults reach the clients: c:stop_broker(2) closes broker 2's port and its connections (clients see
+"connection refused" until c:start_broker(2)); c:isolate(2) keeps the sockets open but holds broker 2's
+answers until c:heal(). c:connections() lists the connected clients: broker, address, client_id, the
+software name and version the client announced, and how many requests of each API it sent.
+
+Kafka APIs served (the versions Kafka 3.7 serves; ApiVersions lists them): Produce, Fetch, ListOffsets,
+Metadata, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup,
+DescribeGroups, ListGroups, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId,
+DescribeConfigs, AlterConfigs, CreatePartitions, DeleteGroups. A topic a client names that does not
+exist is created as with Kafka's auto.create.topics.enable=true (num.partitions, or --partitions N).
+Not served yet: transactions (a transactional.id gets COORDINATOR_NOT_AVAILABLE).
+
+  kcat -b 127.0.0.1:9092 -L                  -- the brokers and topics, as on any Kafka cluster
+
+Requests follow Kafka's rules: one at a time per connection (the next is read once the answer was
+written), at most socket.request.max.bytes (104857600) each. Ctrl-D, Ctrl-C at the prompt, SIGINT or
+SIGTERM stop serving. --no-repl serves without a prompt until SIGINT or SIGTERM.
+]],
+
 errors = [[
 What a Kafka client would see as an error comes back as `nil, err`:
   local md, err = p:send("missing", "x")

@@ -1,0 +1,49 @@
+// Long polls: Fetch requests that found less than min_bytes and wait (at most their max_wait_ms)
+// for the high watermark of one of their partitions to move. One cluster listener serves them all;
+// a parked fetch holds exactly one timer, its own max wait, so an idle broker schedules nothing else.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "cluster/cluster.hpp"
+
+namespace klab::broker {
+
+class FetchPark {
+ public:
+  explicit FetchPark(Cluster& cluster);
+  ~FetchPark();
+  FetchPark(const FetchPark&) = delete;
+  FetchPark& operator=(const FetchPark&) = delete;
+
+  // `retry` is called (from a scheduler event) when one of `partitions` moved its high watermark;
+  // it returns true when it answered (the fetch leaves the park). `expire` is called at `deadline`.
+  void park(uint64_t connection_id, std::set<std::pair<std::string, int32_t>> partitions, TimeMs deadline,
+            std::function<bool()> retry, std::function<void()> expire);
+  void release_connection(uint64_t connection_id);
+  void release_all();
+  std::size_t parked() const { return parked_.size(); }
+
+ private:
+  struct Parked {
+    uint64_t connection_id = 0;
+    std::set<std::pair<std::string, int32_t>> partitions;
+    Scheduler::EventId timer = 0;
+    bool retry_scheduled = false;
+    std::function<bool()> retry;
+    std::function<void()> expire;
+  };
+  void on_high_watermark(const std::string& topic, int32_t partition);
+  void run_retry(uint64_t id);
+
+  Cluster& cluster_;
+  uint64_t listener_ = 0;
+  uint64_t next_id_ = 1;
+  std::map<uint64_t, Parked> parked_;
+};
+
+}  // namespace klab::broker

@@ -1,0 +1,40 @@
+#include "broker/request_context.hpp"
+
+#include "broker/fetch_park.hpp"
+
+namespace klab::broker {
+
+BrokerState::BrokerState(Cluster& c, FrontEndOptions o)
+    : cluster(c), options(std::move(o)), fetches(std::make_unique<FetchPark>(c)) {}
+
+BrokerState::~BrokerState() = default;
+
+Request::Request(std::shared_ptr<BrokerState> state, BrokerId broker, uint64_t connection_id,
+                 protocol::RequestHeader header, std::string client_host, std::function<void(FrameReply)> reply)
+    : state_(std::move(state)),
+      broker_(broker),
+      connection_id_(connection_id),
+      header_(std::move(header)),
+      client_host_(std::move(client_host)),
+      reply_(std::move(reply)) {}
+
+bool Request::open() const { return !answered_ && !state_->closed_connections.contains(connection_id_); }
+
+void Request::deliver(FrameReply reply) {
+  if (!open()) return;
+  answered_ = true;
+  auto callback = std::move(reply_);
+  callback(std::move(reply));
+}
+
+void Request::respond(const protocol::Response& response) {
+  FrameReply reply;
+  reply.bytes = protocol::encode_response(header_, response);
+  deliver(std::move(reply));
+}
+
+void Request::no_response() { deliver(FrameReply{ReplyKind::NoResponse, {}, {}}); }
+
+void Request::close(std::string reason) { deliver(FrameReply{ReplyKind::Close, {}, std::move(reason)}); }
+
+}  // namespace klab::broker
