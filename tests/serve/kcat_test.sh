@@ -5,23 +5,9 @@
 set -euo pipefail
 klab=${1:?usage: kcat_test.sh path/to/klab}
 command -v kcat >/dev/null || { echo "kcat is not installed: skipped"; exit 77; }
-scratch=$(mktemp -d)
-server=
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/serve_start.sh"
 fail() { echo "FAIL: $*" >&2; echo "--- server log:" >&2; cat "$scratch/serve.log" >&2; exit 1; }
-
-timeout 120 "$klab" serve --port 0 --no-repl --brokers 3 >"$scratch/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-  grep -q "broker 3 listening" "$scratch/serve.log" && break
-  sleep 0.1
-done
-port=$(grep -o "broker 1 listening on 127.0.0.1:[0-9]*" "$scratch/serve.log" | sed 's/.*://')
-[ -n "$port" ] || fail "klab serve printed no listening line"
+serve_start "$klab" 120
 bootstrap=127.0.0.1:$port
 
 metadata=$(timeout 15 kcat -b "$bootstrap" -L)

@@ -6,21 +6,8 @@ set -euo pipefail
 klab=${1:?usage: python_clients_test.sh path/to/klab}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 /usr/bin/python3 -c 'import kafka, confluent_kafka' 2>/dev/null || { echo "python3-kafka or python3-confluent-kafka missing: skipped"; exit 77; }
-scratch=$(mktemp -d)
-server=
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-timeout 170 "$klab" serve --port 0 --no-repl --brokers 3 >"$scratch/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-  grep -q "broker 3 listening" "$scratch/serve.log" && break
-  sleep 0.1
-done
-port=$(grep -o "broker 1 listening on 127.0.0.1:[0-9]*" "$scratch/serve.log" | sed 's/.*://')
-[ -n "$port" ] || { echo "FAIL: klab serve printed no listening line" >&2; cat "$scratch/serve.log" >&2; exit 1; }
+source "$here/serve_start.sh"
+serve_start "$klab" 170
 if ! timeout 150 /usr/bin/python3 "$here/python_clients.py" "127.0.0.1:$port"; then
   echo "--- server log:" >&2; cat "$scratch/serve.log" >&2; exit 1
 fi
