@@ -72,7 +72,7 @@ int protected_call(lua_State* L, int arguments, int results, int handler, bool s
   const bool in_lua = state.in_lua;
   state.in_lua = true;
   if (script && state.depth > 0) --state.depth;
-  const int status = protected_call(L, arguments, results, handler);
+  const int status = lua_pcall(L, arguments, results, handler);
   state.depth = depth;
   state.in_lua = in_lua;
   return status;
@@ -240,6 +240,7 @@ ConfigEntries config_entries_from_table(lua_State* L, int index, const char* fun
 namespace {
 
 int error_tostring_body(lua_State* L) {
+  check_table(L, 1, "__tostring");  // getmetatable(err).__tostring(5) by hand: raw reads need a table
   raw_field(L, 1, "name");
   raw_field(L, 1, "message");
   std::string name = lua_isstring(L, -2) ? lua_tostring(L, -2) : "ERROR";

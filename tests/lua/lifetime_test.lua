@@ -92,6 +92,7 @@ local function consumer_calling(group, inside)
   return k, outcome
 end
 
+local groups = 0
 test("a rebalance listener cannot close, crash, resubscribe or poll its own consumer", function()
   for what, inside in pairs{
     ["k:close()"] = function(k) return k:close() end,
@@ -100,7 +101,8 @@ test("a rebalance listener cannot close, crash, resubscribe or poll its own cons
     ["k:unsubscribe()"] = function(k) return k:unsubscribe() end,
     ["k:poll()"] = function(k) return k:poll(100) end,
   } do
-    local k, outcome = consumer_calling("g-" .. what, inside)
+    groups = groups + 1
+    local k, outcome = consumer_calling("reentrant-" .. groups, inside)
     k:poll(5000)
     assert(outcome.done, what .. ": the listener ran")
     eq(outcome.ok, false, what .. " refused")
@@ -131,9 +133,9 @@ end)
 test("a partitioner, serializer or interceptor cannot close its producer", function()
   local p
   p = c:producer{ ["partitioner.class"] = function() p:close() return 0 end }
-  local ok, err = p:send("t", { key = "k", value = "v" })
-  eq(ok, nil, "send failed")
-  assert(tostring(err):find("p:close() cannot run inside a callback", 1, true) or true)
+  local raised, value, err = pcall(p.send, p, "t", { key = "k", value = "v" })
+  local message = raised and tostring(err) or tostring(value)  -- nil, err or a raised error
+  assert(message:find("p:close() cannot run inside a callback", 1, true), message)
   local q
   q = c:producer{ ["value.serializer"] = function(_, v) q:close() return v end }
   raises(function() q:send("t", "v") end, "p:close() cannot run inside a callback")
@@ -239,6 +241,15 @@ test("config and interceptor tables with __index or changed after use never run 
   assert(q:send("t", "v"))
   list[1] = 5  -- no longer a table
   assert(q:send("t", "v"))
+end)
+
+test("the metamethods of klab's result tables take only their own tables", function()
+  local _, err = c:describe_topic("no-such-topic")
+  local meta = getmetatable(err)
+  raises(function() meta.__tostring(5) end, "table expected")
+  local metadata = assert(c:producer{}:send("t", "v"))
+  raises(function() getmetatable(metadata).__tostring(true) end, "table expected")
+  eq(tostring(metadata):match("^t%-%d@%d+$") ~= nil, true, "RecordMetadata still prints")
 end)
 
 h.finish()

@@ -38,7 +38,9 @@ end
 local random_call  -- forward
 
 local TOPICS = { "t", "u", "in", "out", "", "__consumer_offsets", "bad topic!" }
-local INTEGERS = { -1, 0, 1, 2, 3, 7, 100, 1000, 5000, -2147483648, 2147483647, math.mininteger }
+-- Large positive counts and times (2^31-1 partitions, advance(maxinteger)) are the limits work of issue
+-- 21, not this test's: the integers stay where one call is cheap.
+local INTEGERS = { -1, 0, 1, 2, 3, 7, 100, 1000, 5000, -2147483648, math.mininteger }
 local function random_integer(small)
   if small then return one_of({ -1, 0, 1, 2, 3, 50, 500, 2000 }) end
   return one_of(INTEGERS)
