@@ -2,7 +2,8 @@
 # A mixed consumer group on `klab serve`: a Lua consumer in the serve REPL (driven over stdin) and a
 # kcat balanced consumer (`kcat -G group topic`) in one group share a 4-partition topic. The Lua
 # side alone owns all 4; once kcat joins, c:describe_group shows both members with 2 partitions
-# each, and records produced afterwards are read once, each by the member owning its partition.
+# each, records produced afterwards are read once, each by the member owning its partition, and
+# when the Lua member leaves kcat is given all 4.
 # usage: mixed_group_test.sh path/to/klab. Skipped (77) without kcat.
 set -euo pipefail
 klab=${1:?usage: mixed_group_test.sh path/to/klab}
@@ -57,8 +58,6 @@ repl_wait "LUA-READ" 15 || fail "the Lua consumer never finished reading"
 read -r lua_got lua_mine < <(grep "^LUA-READ" "$scratch/serve.log" | cut -f2,3)
 [ "$lua_got" = "$lua_mine" ] || fail "the Lua consumer read $lua_got records, its partitions hold $lua_mine"
 for _ in $(seq 100); do [ "$(grep -c '^KCAT' "$scratch/kcat.out")" -ge $((40 - lua_mine)) ] && break; sleep 0.1; done
-kill "$kcat_pid" 2>/dev/null || true
-wait "$kcat_pid" 2>/dev/null || true
 [ "$(grep -c '^KCAT' "$scratch/kcat.out")" = $((40 - lua_mine)) ] ||
   fail "kcat read $(grep -c '^KCAT' "$scratch/kcat.out") records, its partitions hold $((40 - lua_mine))"
 read_keys=$( (grep "^KCAT" "$scratch/kcat.out" | awk '{print $3}'; grep -P "^LUA\t" "$scratch/serve.log" | cut -f3) | sort -u | wc -l)
@@ -66,4 +65,21 @@ read_keys=$( (grep "^KCAT" "$scratch/kcat.out" | awk '{print $3}'; grep -P "^LUA
 while read -r _ partition _; do
   case " $kcat_assigned" in *" $partition "*) ;; *) fail "kcat read partition $partition, not its own ($kcat_assigned)";; esac
 done < <(grep "^KCAT" "$scratch/kcat.out")
+
+# The Lua member leaves: kcat, told by its heartbeat that the group rebalances, takes all 4 partitions.
+repl 'k:close() print("LUA-LEFT")'
+repl_wait "^LUA-LEFT" 5 || fail "k:close() did not return"
+for _ in $(seq 150); do grep -q "assigned: mixed \[0\], mixed \[1\], mixed \[2\], mixed \[3\]" "$scratch/kcat.err" && break; sleep 0.1; done
+grep -q "assigned: mixed \[0\], mixed \[1\], mixed \[2\], mixed \[3\]" "$scratch/kcat.err" ||
+  fail "kcat was not given the 4 partitions after the Lua member left"
+repl "print(c:describe_group('$group')) print('DESCRIBED')"
+repl_wait "^DESCRIBED" 5 || fail "no description"
+rows=$(grep "^$group " "$scratch/serve.log" | tail -4)
+[ "$(echo "$rows" | awk '$9 == "rdkafka"' | wc -l)" = 4 ] || fail "describe_group after the Lua member left: $rows"
+for partition in $lua_rows; do  # KafkaConsumer.close() commits what the Lua member read
+  echo "$rows" | awk -v p="$partition" '$3 == p && $4 == $5 {found = 1} END {exit !found}' ||
+    fail "the Lua member did not commit partition $partition as it closed: $rows"
+done
+kill "$kcat_pid" 2>/dev/null || true
+wait "$kcat_pid" 2>/dev/null || true
 echo "mixed group (Lua consumer + kcat -G) on klab serve: ok (kcat owns $kcat_assigned, Lua owns $lua_owns)"
