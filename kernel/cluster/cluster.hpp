@@ -145,8 +145,7 @@ class Cluster {
   // InitProducerId: a new producer id for an idempotent producer.
   int64_t allocate_producer_id() { return next_producer_id_++; }
   // Faults for retry exercises: the next request to `broker` is lost before the broker sees it, or
-  // the broker handles it and its response is lost. Either way the client times out. Each arming, and
-  // each set_latency, is an event on the timeline (DropNextRequest, DropNextResponse, LatencySet).
+  // the broker handles it and its response is lost. Either way the client times out.
   Status drop_next_request(BrokerId broker);
   Status drop_next_response(BrokerId broker);
   bool take_dropped_request(BrokerId broker);

@@ -52,7 +52,6 @@ Status Cluster::set_latency(BrokerId from, BrokerId to, int64_t ms) {
       return make_error(ErrorCode::BROKER_NOT_AVAILABLE, fmt::format("There is no broker {}.", id));
   if (ms < 0) return make_error(ErrorCode::INVALID_REQUEST, "latency cannot be negative");
   link_latency_ms_[{from, to}] = ms;
-  record_event("LatencySet", nullptr, -1, from, fmt::format("the link from broker {} to broker {} now takes {} ms", from, to, ms));
   return ok_status();
 }
 
@@ -60,8 +59,6 @@ Status Cluster::drop_next_request(BrokerId broker) {
   if (std::find(broker_ids_.begin(), broker_ids_.end(), broker) == broker_ids_.end())
     return make_error(ErrorCode::BROKER_NOT_AVAILABLE, fmt::format("There is no broker {}.", broker));
   ++dropped_requests_[broker];
-  record_event("DropNextRequest", nullptr, -1, broker,
-               fmt::format("the next request to broker {} will be lost before the broker sees it", broker));
   return ok_status();
 }
 
@@ -69,8 +66,6 @@ Status Cluster::drop_next_response(BrokerId broker) {
   if (std::find(broker_ids_.begin(), broker_ids_.end(), broker) == broker_ids_.end())
     return make_error(ErrorCode::BROKER_NOT_AVAILABLE, fmt::format("There is no broker {}.", broker));
   ++dropped_responses_[broker];
-  record_event("DropNextResponse", nullptr, -1, broker,
-               fmt::format("broker {} will handle its next request but its response will be lost", broker));
   return ok_status();
 }
 

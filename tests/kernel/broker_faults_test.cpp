@@ -42,7 +42,6 @@ bool has_event(const Cluster& cluster, const std::string& kind, BrokerId broker)
 TEST_CASE("a dropped response: the broker handles the request, the wire client never hears back") {
   WireClient wire;
   REQUIRE(wire.cluster().drop_next_response(1).ok());
-  CHECK(has_event(wire.cluster(), "DropNextResponse", 1));
   auto lost = wire.send(1, kCreateTopics, 4, create_request("made"));
   wire.wait(lost, 5000);
   CHECK_FALSE(lost->arrived);
@@ -54,7 +53,6 @@ TEST_CASE("a dropped response: the broker handles the request, the wire client n
 TEST_CASE("a dropped request never reaches the broker: nothing is done and nothing answered") {
   WireClient wire;
   REQUIRE(wire.cluster().drop_next_request(2).ok());
-  CHECK(has_event(wire.cluster(), "DropNextRequest", 2));
   auto lost = wire.send(2, kCreateTopics, 4, create_request("never"));
   wire.wait(lost, 5000);
   CHECK_FALSE(lost->arrived);
@@ -84,7 +82,6 @@ TEST_CASE("a slow follower link (c:set_latency) delays a wire client's acks=all 
     for (BrokerId follower : wire.cluster().find_topic("orders")->partitions[0]->replicas)
       if (follower != leader) {
         REQUIRE(wire.cluster().set_latency(leader, follower, follower_latency_ms).ok());
-        CHECK(has_event(wire.cluster(), "LatencySet", leader));
       }
     wire.cluster().advance(1000);
     const TimeMs sent = wire.cluster().now();
