@@ -21,7 +21,12 @@ serve_start() {
   fi
 }
 
+# The trap runs under the caller's `set -e`: `wait` reports the server's 143 after the kill, and an unguarded
+# status there would become the test's exit code (a passing test failing at random, depending on timing).
 serve_cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
   rm -rf "$scratch"
 }
