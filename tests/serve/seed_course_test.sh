@@ -24,9 +24,11 @@ produced=$(timeout 30 /usr/bin/python3 "$here/seed_course/producer_demo_keys.py"
 printed=$(echo "$produced" | awk '/^Key: /{printf "%s %s ", $2, $5}')
 [ "$printed" = "$expected " ] || fail "ProducerDemoKeys printed partitions '$printed', the course says '$expected'"
 
-# ConsumerDemo runs until Ctrl-C (SIGINT, which a background job would otherwise ignore).
+# ConsumerDemo runs until Ctrl-C (SIGINT, which a background job would otherwise ignore). timeout
+# --foreground relays the INT to python once; without it timeout also signals its own process group,
+# and python's second KeyboardInterrupt lands inside consumer.close() at random.
 : >"$scratch/consumer.out"
-env --default-signal=INT timeout 40 /usr/bin/python3 "$here/seed_course/consumer_demo.py" >"$scratch/consumer.out" 2>&1 &
+env --default-signal=INT timeout --foreground 40 /usr/bin/python3 "$here/seed_course/consumer_demo.py" >"$scratch/consumer.out" 2>&1 &
 consumer=$!
 for _ in $(seq 200); do [ "$(grep -c '^Partition: ' "$scratch/consumer.out")" -ge 10 ] && break; sleep 0.1; done
 kill -INT "$consumer"
