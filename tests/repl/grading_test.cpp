@@ -100,7 +100,9 @@ TEST_CASE("reports stay valid XML and JSON whatever a script printed") {
   report.variants = {run};
   combine_variants(report);
   const std::string xml = render_junit(report);
-  CHECK(xml.find("&lt;&amp;&quot;&apos;&gt;?") != std::string::npos);
+  // The printed line is quoted through one_line: XML's five characters escaped, the control byte shown as \x02.
+  CHECK(xml.find("  | &lt;&amp;&quot;&apos;&gt;\\x02") != std::string::npos);
+  CHECK(xml.find('\x02') == std::string::npos);
   CHECK(xml.find("name=\"A &lt;b&gt;\"") != std::string::npos);
   CHECK(xml.find("message=\"bad &amp; worse\"") != std::string::npos);
 }
