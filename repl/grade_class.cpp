@@ -217,7 +217,7 @@ int grade_class(const ClassOptions& options) {
     for (const VariantRun& run : report.variants)
       if (!run.stopped.empty()) status = run.stopped;
       else if (!run.error.empty() && status == "graded") status = "script error";
-    csv << report.score << ',' << report.max_score << ',' << csv_field(status);
+    csv << report.score << ',' << report.max_score << ',' << csv_field(one_line(status));  // a chunk name may hold newlines
     for (const std::string& id : check_ids) {
       int earned = 0;
       for (const CheckResult& check : report.checks)

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,6 +24,36 @@ namespace {
 
 constexpr std::size_t kMaxSubmissionBytes = 1 << 20;
 constexpr double kSetupAndChecksSeconds = 5;   // beyond the script's own wall-clock limit
+constexpr std::size_t kPayloadOverhead = 4 << 20;  // a variant's report beyond its script's text
+
+// A fresh directory that is TMPDIR while it lives, removed with everything in it when it goes. Every
+// temporary file of a grading (a lab's Connect working directory, made by the lab's setup in the
+// parent and in each child) is made inside it, so a child that is killed or crashes before it
+// cleans up leaves nothing behind once the parent is done.
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    const char* base = std::getenv("TMPDIR");
+    if (base && *base) previous_ = base;
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/klab-grade-XXXXXX";
+    if (!mkdtemp(pattern.data())) return;  // then temporary files go where they would have gone
+    path_ = pattern;
+    setenv("TMPDIR", path_.c_str(), 1);
+  }
+  ~ScratchDirectory() {
+    if (path_.empty()) return;
+    if (previous_) setenv("TMPDIR", previous_->c_str(), 1);
+    else unsetenv("TMPDIR");
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+
+ private:
+  std::string path_;
+  std::optional<std::string> previous_;
+};
 
 struct LabInfo {
   int id = 0;
@@ -187,7 +218,8 @@ VariantRun failed_run(const LabInfo& info, int k, uint64_t seed, const std::stri
 }
 
 VariantRun run_in_child(const GradeOptions& options, const std::string& source, int k, const LabInfo& info,
-                        uint64_t seed, double wall_seconds) {
+                        uint64_t seed, const SandboxLimits& limits) {
+  const double wall_seconds = limits.wall_seconds;
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return failed_run(info, k, seed, "klab could not start the run (pipe)");
   const pid_t child = fork();
@@ -202,12 +234,14 @@ VariantRun run_in_child(const GradeOptions& options, const std::string& source, 
       dup2(null_fd, STDOUT_FILENO);
       dup2(null_fd, STDERR_FILENO);
     }
-    std::string payload;
+    std::vector<VariantRun> run(1);
     try {
-      payload = variant_to_text(run_variant(options, source, k));
+      run[0] = run_variant(options, source, k);
     } catch (const std::exception& error) {
-      payload = variant_to_text(failed_run(info, k, seed, std::string("klab could not grade this run: ") + error.what()));
+      run[0] = failed_run(info, k, seed, std::string("klab could not grade this run: ") + error.what());
     }
+    bound_script_text(run, limits.output_bytes);  // before it crosses the pipe
+    const std::string payload = variant_to_text(run[0]);
     for (std::size_t written = 0; written < payload.size();) {
       const ssize_t n = write(pipe_fds[1], payload.data() + written, payload.size() - written);
       if (n <= 0) break;
@@ -219,7 +253,8 @@ VariantRun run_in_child(const GradeOptions& options, const std::string& source, 
   std::string payload;
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(static_cast<int64_t>((wall_seconds + kSetupAndChecksSeconds) * 1000));
-  bool killed = false;
+  bool killed = false, oversized = false;
+  const std::size_t max_payload = 2 * static_cast<std::size_t>(std::max<int64_t>(0, limits.output_bytes)) + kPayloadOverhead;
   char buffer[65536];
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -233,6 +268,11 @@ VariantRun run_in_child(const GradeOptions& options, const std::string& source, 
     const ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
     if (n <= 0) break;
     payload.append(buffer, static_cast<std::size_t>(n));
+    if (payload.size() > max_payload) {
+      kill(child, SIGKILL);
+      oversized = true;
+      break;
+    }
   }
   close(pipe_fds[0]);
   int status = 0;
@@ -240,6 +280,7 @@ VariantRun run_in_child(const GradeOptions& options, const std::string& source, 
   if (killed)
     return failed_run(info, k, seed,
                       fmt::format("stopped: wall-clock limit {} s reached (klab ended the run)", wall_seconds));
+  if (oversized) return failed_run(info, k, seed, "stopped: the run's report was larger than --output-bytes allows");
   try {
     return variant_from_text(payload);
   } catch (const std::exception&) {
@@ -266,6 +307,7 @@ std::optional<GradeReport> grade_submission(const GradeOptions& options, std::st
     problem = "--variants must be between 1 and 100";
     return std::nullopt;
   }
+  const ScratchDirectory scratch;  // outlives the session below and every child
   SessionOptions session_options;
   session_options.preload_cluster = false;
   session_options.labs_dir = options.labs_dir;
@@ -293,8 +335,9 @@ std::optional<GradeReport> grade_submission(const GradeOptions& options, std::st
                                            "stopped: the submission is larger than 1 MiB"));
       continue;
     }
-    report.variants.push_back(run_in_child(options, source, k, info, base_seed + static_cast<uint64_t>(k), limits.wall_seconds));
+    report.variants.push_back(run_in_child(options, source, k, info, base_seed + static_cast<uint64_t>(k), limits));
   }
+  bound_script_text(report.variants, limits.output_bytes);  // --output-bytes for the report as a whole
   combine_variants(report);
   return report;
 }

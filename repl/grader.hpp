@@ -1,6 +1,8 @@
 // klab grade: runs a submission against K variants of a lab, each in a child process with a
 // sandboxed Lua state (sandbox.hpp), and writes one report (grade_report.hpp). A child that hangs in
-// C code, crashes or outlives the wall-clock limit is killed; the report is written anyway.
+// C code, crashes or outlives the wall-clock limit is killed; the report is written anyway, and the
+// temporary files of every run go with the grading (a scratch TMPDIR the parent removes).
+// --output-bytes bounds all of a script's text that reaches the report (bound_script_text).
 #pragma once
 #include <cstdint>
 #include <optional>

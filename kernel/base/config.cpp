@@ -254,6 +254,10 @@ Status ConfigSet::set_all(const std::vector<std::pair<std::string, ConfigInput>>
   return ok_status();
 }
 
+void ConfigSet::unset(std::string_view name) {
+  if (auto it = values_.find(name); it != values_.end()) values_.erase(it);
+}
+
 bool ConfigSet::is_set(std::string_view name) const { return values_.find(name) != values_.end(); }
 
 const ConfigDef& ConfigSet::def(std::string_view name) const {

@@ -87,6 +87,8 @@ class ConfigSet {
   Status set(std::string_view name, const ConfigInput& input);
   // Sets every entry or none: a bad key leaves the set as it was.
   Status set_all(const std::vector<std::pair<std::string, ConfigInput>>& entries);
+  // Removes an explicit value (the key reads its default again); a key not set is a no-op.
+  void unset(std::string_view name);
 
   bool is_set(std::string_view name) const;
   const ConfigValue& get(std::string_view name) const;  // explicit value, else the default

@@ -4,7 +4,10 @@
 //   default.replication.factor; KIP-464).
 // Every topic is checked and created by Cluster::create_topic, whose messages are Kafka's words
 // ("Topic 'x' already exists.", ...). A name given twice is INVALID_REQUEST for both, as Kafka
-// answers duplicates. Manual replica assignments are not served (INVALID_REQUEST, named).
+// answers duplicates. Manual replica assignments (`assignments`, with num_partitions and
+// replication_factor -1) are checked by the cluster as Kafka's controller checks them
+// (INVALID_REPLICA_ASSIGNMENT for a repeated partition or broker, an unknown broker, uneven replica
+// counts, a gap in the partition indexes; INVALID_REQUEST when a count is not -1).
 #include <fmt/format.h>
 
 #include <map>
@@ -15,9 +18,9 @@ namespace klab::broker {
 namespace {
 
 Status create_one(Request& request, const auto& topic, bool validate_only) {
-  if (!topic.assignments.empty())
-    return make_error(ErrorCode::INVALID_REQUEST, "klab does not take manual replica assignments.");
   TopicSpec spec;
+  for (const auto& assignment : topic.assignments)
+    spec.assignments.push_back(ManualPartitionAssignment{assignment.partition_index, assignment.broker_ids});
   spec.partitions = topic.num_partitions;
   spec.replication_factor = topic.replication_factor;
   spec.validate_only = validate_only;

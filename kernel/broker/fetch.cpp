@@ -9,7 +9,8 @@
 // partition_max_bytes and the request's max_bytes - except that the first batch of the first
 // partition with data is returned even if larger (Kafka's rule, so a consumer always progresses).
 // Less than min_bytes: the fetch parks until a high watermark of its partitions moves or max_wait_ms
-// passes (fetch_park.hpp). Errors: UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER (this broker
+// passes (fetch_park.hpp); a parked fetch whose partition's leader moved away is answered at once
+// with NOT_LEADER_OR_FOLLOWER for that partition (Kafka's DelayedFetch). Errors: UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER (this broker
 // does not lead it; a zombie leader still serves its own log), OFFSET_OUT_OF_RANGE.
 #include <limits>
 

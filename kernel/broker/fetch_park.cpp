@@ -2,12 +2,17 @@
 
 namespace klab::broker {
 
-FetchPark::FetchPark(Cluster& cluster) : cluster_(cluster) {
+FetchPark::FetchPark(Cluster& cluster) : cluster_(cluster), self_(std::make_shared<FetchPark*>(this)) {
   listener_ = cluster_.add_high_watermark_listener(
-      [this](const std::string& topic, int32_t partition) { on_high_watermark(topic, partition); });
+      [this](const std::string& topic, int32_t partition) { wake(topic, partition); });
+  cluster_.add_event_listener([self = std::weak_ptr<FetchPark*>(self_)](const ClusterEvent& event) {
+    const auto park = self.lock();
+    if (park && !event.topic.empty() && event.partition >= 0) (*park)->wake(event.topic, event.partition);
+  });
 }
 
 FetchPark::~FetchPark() {
+  self_.reset();
   release_all();
   cluster_.remove_high_watermark_listener(listener_);
 }
@@ -30,7 +35,7 @@ void FetchPark::park(uint64_t connection_id, std::set<std::pair<std::string, int
 }
 
 // A listener only observes: the fetch is re-read from a scheduler event at the same millisecond.
-void FetchPark::on_high_watermark(const std::string& topic, int32_t partition) {
+void FetchPark::wake(const std::string& topic, int32_t partition) {
   for (auto& [id, entry] : parked_) {
     if (entry.retry_scheduled || !entry.partitions.contains({topic, partition})) continue;
     entry.retry_scheduled = true;

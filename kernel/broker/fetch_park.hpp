@@ -1,10 +1,14 @@
 // Long polls: Fetch requests that found less than min_bytes and wait (at most their max_wait_ms)
 // for the high watermark of one of their partitions to move. One cluster listener serves them all;
 // a parked fetch holds exactly one timer, its own max wait, so an idle broker schedules nothing else.
+// A partition event on the timeline (a leader elected, a partition offline) re-reads the fetches
+// waiting on it too, so one whose partition's leader moved away is answered at once with
+// NOT_LEADER_OR_FOLLOWER, as Kafka's DelayedFetch.tryComplete completes it.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -37,11 +41,14 @@ class FetchPark {
     std::function<bool()> retry;
     std::function<void()> expire;
   };
-  void on_high_watermark(const std::string& topic, int32_t partition);
+  void wake(const std::string& topic, int32_t partition);
   void run_retry(uint64_t id);
 
   Cluster& cluster_;
   uint64_t listener_ = 0;
+  // Event listeners cannot be removed from the cluster: the one this park adds holds a weak
+  // reference, dead once the park is gone.
+  std::shared_ptr<FetchPark*> self_;
   uint64_t next_id_ = 1;
   std::map<uint64_t, Parked> parked_;
 };

@@ -4,17 +4,32 @@
 // Groups are placed by the group coordinator (the leader of the group's __consumer_offsets
 // partition, the topic created on first use); transaction coordinators are not served
 // (COORDINATOR_NOT_AVAILABLE: klab has no transactions).
+// error_message (v1+) is Kafka's: "NONE" on success (Errors.NONE.message()), and on an error the
+// error's own default text, as KafkaApis answers with error.exception; klab's longer explanation
+// (why the coordinator is not available) stays with the in-process clients.
 #include "broker/handlers.hpp"
 #include "broker/topic_creation.hpp"
 #include "group/group_coordinator.hpp"
 
 namespace klab::broker {
+namespace {
+
+std::string wire_error_message(ErrorCode error, std::string klab_message) {
+  switch (error) {
+    case ErrorCode::NONE: return "NONE";
+    case ErrorCode::COORDINATOR_NOT_AVAILABLE: return "The coordinator is not available.";
+    case ErrorCode::INVALID_GROUP_ID: return "The configured groupId is invalid.";
+    default: return klab_message;
+  }
+}
+
+}  // namespace
 
 void handle(const RequestPtr& request, const protocol::FindCoordinatorRequest& body) {
   auto answer = [request](ErrorCode error, std::string message, BrokerId node) {
     protocol::FindCoordinatorResponse response;
     response.error_code = static_cast<int16_t>(error);
-    if (error != ErrorCode::NONE) response.error_message = std::move(message);
+    response.error_message = wire_error_message(error, std::move(message));
     response.node_id = node;
     if (node >= 0) {
       const AdvertisedListener listener = advertised_listener(request->options(), node);

@@ -20,7 +20,8 @@ std::string host_of(const std::string& address) {
 
 void count_request(ConnectionContext& connection, int16_t api_key) {
   const protocol::ApiInfo* api = protocol::find_api(api_key);
-  ++connection.requests_by_api[api ? std::string(api->name) : std::to_string(api_key)];
+  connection.last_counted_api = api ? std::string(api->name) : std::to_string(api_key);
+  ++connection.requests_by_api[connection.last_counted_api];
 }
 
 void note_request(ConnectionContext& connection, const protocol::DecodedRequest& decoded) {
@@ -47,6 +48,14 @@ void FrontEnd::set_advertised_listener(BrokerId broker, AdvertisedListener liste
 void FrontEnd::handle_frame(ConnectionContext& connection, std::string_view frame,
                             std::function<void(FrameReply)> reply) {
   state_->closed_connections.erase(connection.connection_id);  // a reused id is a new connection
+  connection.last_counted_api.clear();
+  // c:drop_next_request / c:drop_next_response reach wire clients as they reach in-process ones: the
+  // request is lost before the broker sees it, or handled and its answer lost (only a response can be
+  // lost: a Close still closes, an acks=0 Produce still frees the connection).
+  if (cluster_.take_dropped_request(connection.broker)) return;
+  reply = [&cluster = cluster_, broker = connection.broker, reply = std::move(reply)](FrameReply answer) {
+    if (answer.kind != ReplyKind::Send || !cluster.take_dropped_response(broker)) reply(std::move(answer));
+  };
   auto decoded = protocol::decode_request(frame);
   if (auto* failed = std::get_if<protocol::DecodeError>(&decoded)) {
     if (failed->failure == protocol::DecodeFailure::UnsupportedVersion &&

@@ -5,7 +5,9 @@
 //
 // Invariants:
 //  1. `reply` is called exactly once per frame: at once, or later from a scheduler event (long-poll
-//     Fetch, JoinGroup, acks=all Produce) - unless the connection was closed first.
+//     Fetch, JoinGroup, acks=all Produce) - unless the connection was closed first, or the request or
+//     its response was dropped (Cluster::drop_next_request / drop_next_response): then never, and the
+//     connection stays muted until the client gives up, as a lost answer leaves a real client waiting.
 //  2. A ConnectionContext is only touched during handle_frame; later replies carry copies.
 //  3. The front end must be destroyed before the cluster it serves.
 #pragma once
@@ -28,6 +30,9 @@ struct ConnectionContext {  // owned by the serve layer, one per TCP connection
   // Kept up to date by the front end from request headers and ApiVersions v3 (KIP-511):
   std::string client_id, client_software_name, client_software_version;
   std::map<std::string, int64_t> requests_by_api;  // Kafka API name -> count
+  // The entry of requests_by_api the last handle_frame counted (empty if none): a mirror of the
+  // counts updates that one entry instead of copying the map.
+  std::string last_counted_api;
 };
 
 class FrontEnd {

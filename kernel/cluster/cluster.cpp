@@ -19,7 +19,8 @@ Result<std::unique_ptr<Cluster>> Cluster::create(const ClusterOptions& options) 
   std::unique_ptr<Cluster> cluster(new Cluster(options));
   Status configured = cluster->broker_config_.set_all(options.config);
   if (!configured) return configured.error();
-  // Broker configs are fixed once the cluster exists; these are read on every append.
+  cluster->static_broker_config_ = cluster->broker_config_;
+  // Broker configs Kafka cannot change dynamically are fixed once the cluster exists; these are read on every append.
   cluster->retention_check_interval_ms_ = cluster->broker_config_.get_long("log.retention.check.interval.ms");
   cluster->log_cleaner_enabled_ = cluster->broker_config_.get_bool("log.cleaner.enable");
   return cluster;
@@ -162,6 +163,77 @@ std::unique_ptr<Partition> make_partition(int32_t id, std::vector<BrokerId> repl
   return partition;
 }
 
+// Partitions and replication factor for the replica placer: -1 (or no value) asks for the broker default.
+Result<std::pair<int32_t, int32_t>> placement_size(const TopicSpec& spec, const ConfigSet& broker_config,
+                                                   int32_t broker_count) {
+  const int32_t partitions = spec.partitions.value_or(-1) == -1
+                                 ? static_cast<int32_t>(broker_config.get_long("num.partitions"))
+                                 : *spec.partitions;
+  if (partitions <= 0)
+    return make_error(ErrorCode::INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
+  const int32_t replication_factor = spec.replication_factor.value_or(-1) == -1
+                                         ? static_cast<int32_t>(broker_config.get_long("default.replication.factor"))
+                                         : *spec.replication_factor;
+  if (replication_factor <= 0)
+    return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
+                      "Replication factor must be larger than 0, or -1 to use the default value.");
+  if (replication_factor > broker_count)
+    return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
+                      fmt::format("Unable to replicate the partition {} time(s): The target replication factor of {} "
+                                  "cannot be reached because only {} broker(s) are registered.",
+                                  replication_factor, replication_factor, broker_count));
+  return std::pair{partitions, replication_factor};
+}
+
+// Kafka's controller checks of CreateTopics' manual assignment (ReplicationControlManager), in its
+// order; the result is each partition's replicas by partition index.
+Result<std::vector<std::vector<BrokerId>>> manual_assignment(const TopicSpec& spec, const std::vector<Broker>& brokers) {
+  const auto invalid = [](std::string message) { return make_error(ErrorCode::INVALID_REPLICA_ASSIGNMENT, message); };
+  if (spec.replication_factor.value_or(-1) != -1)
+    return make_error(ErrorCode::INVALID_REQUEST,
+                      "A manual partition assignment was specified, but replication factor was not set to -1.");
+  if (spec.partitions.value_or(-1) != -1)
+    return make_error(ErrorCode::INVALID_REQUEST,
+                      "A manual partition assignment was specified, but numPartitions was not set to -1.");
+  std::map<int32_t, std::vector<BrokerId>> parts;
+  std::optional<std::size_t> replication_factor;
+  for (const ManualPartitionAssignment& assignment : spec.assignments) {
+    if (parts.contains(assignment.partition))
+      return invalid(fmt::format("Found multiple manual partition assignments for partition {}", assignment.partition));
+    if (assignment.brokers.empty()) return invalid("The manual partition assignment includes an empty replica list.");
+    std::vector<BrokerId> sorted = assignment.brokers;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      if (sorted[i] < 1 || sorted[i] > static_cast<BrokerId>(brokers.size()))
+        return invalid(fmt::format("The manual partition assignment includes broker {}, but no such broker is registered.",
+                                   sorted[i]));
+      if (i > 0 && sorted[i] == sorted[i - 1])
+        return invalid(fmt::format("The manual partition assignment includes the broker {} more than once.", sorted[i]));
+    }
+    if (replication_factor && sorted.size() != *replication_factor)
+      return invalid(fmt::format("The manual partition assignment includes a partition with {} replica(s), but this is "
+                                 "not consistent with previous partitions, which have {} replica(s).",
+                                 sorted.size(), *replication_factor));
+    replication_factor = sorted.size();
+    const bool any_active = std::any_of(sorted.begin(), sorted.end(), [&](BrokerId id) {
+      const Broker& broker = brokers[static_cast<std::size_t>(id - 1)];
+      return broker.alive && !broker.fenced;
+    });
+    if (!any_active)
+      return invalid(fmt::format("All brokers specified in the manual partition assignment for partition {} are fenced "
+                                 "or in controlled shutdown.",
+                                 assignment.partition));
+    parts[assignment.partition] = assignment.brokers;
+  }
+  std::vector<std::vector<BrokerId>> replicas;
+  for (int32_t p = 0; p < static_cast<int32_t>(parts.size()); ++p) {
+    auto it = parts.find(p);
+    if (it == parts.end()) return invalid("partitions should be a consecutive 0-based integer sequence");
+    replicas.push_back(it->second);
+  }
+  return replicas;
+}
+
 }  // namespace
 
 Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const TopicSpec& spec) {
@@ -173,28 +245,22 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
       return make_error(ErrorCode::INVALID_TOPIC_EXCEPTION,
                         fmt::format("Topic '{}' collides with existing topic: {}", name, existing));
   }
-  // As in CreateTopics, -1 (or no value) asks for the broker default.
-  const int32_t partitions = spec.partitions.value_or(-1) == -1
-                                 ? static_cast<int32_t>(broker_config_.get_long("num.partitions"))
-                                 : *spec.partitions;
-  if (partitions <= 0)
-    return make_error(ErrorCode::INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
-  const int32_t replication_factor =
-      spec.replication_factor.value_or(-1) == -1
-          ? static_cast<int32_t>(broker_config_.get_long("default.replication.factor"))
-          : *spec.replication_factor;
-  if (replication_factor <= 0)
-    return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
-                      "Replication factor must be larger than 0, or -1 to use the default value.");
+  std::vector<std::vector<BrokerId>> manual;
+  if (!spec.assignments.empty()) {
+    auto checked = manual_assignment(spec, brokers_);
+    if (!checked) return checked.error();
+    manual = std::move(*checked);
+  }
+  int32_t partitions = static_cast<int32_t>(manual.size());
+  int32_t replication_factor = manual.empty() ? 0 : static_cast<int32_t>(manual.front().size());
   std::vector<BrokerId> live_brokers;
   for (const Broker& broker : brokers_)
     if (broker.alive) live_brokers.push_back(broker.id);
-  const auto broker_count = static_cast<int32_t>(live_brokers.size());
-  if (replication_factor > broker_count)
-    return make_error(ErrorCode::INVALID_REPLICATION_FACTOR,
-                      fmt::format("Unable to replicate the partition {} time(s): The target replication factor of {} "
-                                  "cannot be reached because only {} broker(s) are registered.",
-                                  replication_factor, replication_factor, broker_count));
+  if (manual.empty()) {
+    Result<std::pair<int32_t, int32_t>> sized = placement_size(spec, broker_config_, static_cast<int32_t>(live_brokers.size()));
+    if (!sized) return sized.error();
+    std::tie(partitions, replication_factor) = *sized;
+  }
   auto topic = std::make_unique<Topic>();
   topic->name = name;
   if (Status configured = topic->config.set_all(spec.config); !configured) return configured.error();
@@ -204,8 +270,12 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
   if (spec.validate_only) return result;
 
   topic->topic_id = Uuid::random(rng_);
-  AssignmentStart start{rng_.uniform_int(broker_count), rng_.uniform_int(broker_count)};
-  auto assignment = assign_replicas(live_brokers, partitions, replication_factor, start);
+  std::vector<std::vector<BrokerId>> assignment = manual;
+  if (assignment.empty()) {
+    const auto broker_count = static_cast<int32_t>(live_brokers.size());
+    AssignmentStart start{rng_.uniform_int(broker_count), rng_.uniform_int(broker_count)};
+    assignment = assign_replicas(live_brokers, partitions, replication_factor, start);
+  }
   const LogConfig log_config = log_config_for(*topic);
   for (int32_t p = 0; p < partitions; ++p)
     topic->partitions.push_back(make_partition(p, assignment[static_cast<std::size_t>(p)], log_config, now()));
@@ -213,8 +283,13 @@ Result<CreateTopicResult> Cluster::create_topic(const std::string& name, const T
   created.min_insync_replicas = topic_config_long(created, "min.insync.replicas");
   topics_.emplace(name, std::move(topic));
   for (auto& partition : created.partitions) {
-    partition->in_sync_replicas = partition->replicas;
-    elect_leader(created, *partition, partition->replicas.front(), false);
+    // A manual assignment may name stopped or fenced brokers: the ISR starts as the active ones
+    // (Kafka's controller), the first of them leads.
+    for (BrokerId replica : partition->replicas) {
+      const Broker& broker = brokers_[static_cast<std::size_t>(replica - 1)];
+      if (manual.empty() || (broker.alive && !broker.fenced)) partition->in_sync_replicas.push_back(replica);
+    }
+    elect_leader(created, *partition, partition->in_sync_replicas.front(), false);
   }
   ++metadata_version_;
   return result;
@@ -259,12 +334,17 @@ Status Cluster::create_partitions(const std::string& name, int32_t total_count) 
   return ok_status();
 }
 
-Status Cluster::alter_topic_config(const std::string& name, const ConfigEntries& entries) {
+Status Cluster::alter_topic_config(const std::string& name, const ConfigEntries& entries,
+                                   const std::vector<std::string>& remove, bool validate_only) {
   Topic* topic = find_topic(name);
   if (!topic) return make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, fmt::format("Topic '{}' does not exist.", name));
   ConfigSet previous = topic->config;
-  if (Status configured = topic->config.set_all(entries); !configured) return configured;
-  if (Status valid = validate_log_config(*topic); !valid) {
+  for (const std::string& key : remove) topic->config.unset(key);
+  if (Status configured = topic->config.set_all(entries); !configured) {
+    topic->config = std::move(previous);
+    return configured;
+  }
+  if (Status valid = validate_log_config(*topic); !valid || validate_only) {
     topic->config = std::move(previous);
     return valid;
   }
@@ -273,6 +353,33 @@ Status Cluster::alter_topic_config(const std::string& name, const ConfigEntries&
   for (auto& partition : topic->partitions) {
     for (auto& copy : partition->copies) copy->log.set_config(log_config);
     note_log_activity(*topic, *partition);
+  }
+  return ok_status();
+}
+
+Status Cluster::set_dynamic_broker_config(const ConfigEntries& entries, bool validate_only) {
+  ConfigSet dynamic(broker_config_catalog()), merged = static_broker_config_;
+  if (Status configured = dynamic.set_all(entries); !configured) return configured;
+  if (Status configured = merged.set_all(entries); !configured) return configured;
+  std::swap(broker_config_, merged);
+  for (const auto& [name, topic] : topics_) {
+    if (Status valid = validate_log_config(*topic); !valid) {
+      std::swap(broker_config_, merged);
+      return valid;
+    }
+  }
+  if (validate_only) {
+    std::swap(broker_config_, merged);
+    return ok_status();
+  }
+  dynamic_broker_config_ = std::move(dynamic);
+  for (auto& [name, topic] : topics_) {
+    topic->min_insync_replicas = topic_config_long(*topic, "min.insync.replicas");
+    const LogConfig log_config = log_config_for(*topic);
+    for (auto& partition : topic->partitions) {
+      for (auto& copy : partition->copies) copy->log.set_config(log_config);
+      note_log_activity(*topic, *partition);
+    }
   }
   return ok_status();
 }

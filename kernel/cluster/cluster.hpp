@@ -36,12 +36,21 @@ struct ClusterOptions {
   int64_t network_bandwidth_mbps = 0;
 };
 
+// One partition of a manual replica assignment (CreateTopics' `assignments`).
+struct ManualPartitionAssignment {
+  int32_t partition = 0;
+  std::vector<BrokerId> brokers;  // the first live one leads
+};
+
 struct TopicSpec {
   std::optional<int32_t> partitions;          // default: num.partitions
   std::optional<int32_t> replication_factor;  // default: default.replication.factor
   ConfigEntries config;
   // CreateTopics' validate_only: every check runs, nothing is created and no RNG draw is made.
   bool validate_only = false;
+  // When not empty, the replicas of every partition (partitions and replication_factor must then be
+  // unset or -1); checked as Kafka's controller checks them (INVALID_REPLICA_ASSIGNMENT).
+  std::vector<ManualPartitionAssignment> assignments = {};
 };
 
 struct Broker {
@@ -90,7 +99,14 @@ class Cluster {
     const int64_t bits_per_ms = network_bandwidth_mbps_ * 1000;
     return (bytes * 8 + bits_per_ms - 1) / bits_per_ms;
   }
+  // The brokers' effective configs: the static ones (ClusterOptions) with the dynamic ones on top.
   const ConfigSet& broker_config() const { return broker_config_; }
+  const ConfigSet& static_broker_config() const { return static_broker_config_; }
+  const ConfigSet& dynamic_broker_config() const { return dynamic_broker_config_; }
+  // Replaces the cluster-wide dynamic broker configs (Kafka's AlterConfigs on the default broker
+  // resource) and re-applies every topic's effective log config, all or nothing. The caller checks
+  // that each key is one Kafka lets change dynamically; validate_only changes nothing.
+  Status set_dynamic_broker_config(const ConfigEntries& entries, bool validate_only = false);
   const std::vector<BrokerId>& broker_ids() const { return broker_ids_; }
 
   // Brokers and failures (controller.cpp). A stopped broker is fenced at once, as after a
@@ -128,8 +144,8 @@ class Cluster {
   int64_t latency_ms(BrokerId from, BrokerId to) const;
   // InitProducerId: a new producer id for an idempotent producer.
   int64_t allocate_producer_id() { return next_producer_id_++; }
-  // Faults for retry exercises: the next produce request to `broker` is lost before the broker sees
-  // it, or the broker handles it and its response is lost. Either way the producer times out.
+  // Faults for retry exercises: the next request to `broker` is lost before the broker sees it, or
+  // the broker handles it and its response is lost. Either way the client times out.
   Status drop_next_request(BrokerId broker);
   Status drop_next_response(BrokerId broker);
   bool take_dropped_request(BrokerId broker);
@@ -139,7 +155,10 @@ class Cluster {
   Result<CreateTopicResult> create_topic(const std::string& name, const TopicSpec& spec);
   Status delete_topic(const std::string& name);
   Status create_partitions(const std::string& name, int32_t total_count);
-  Status alter_topic_config(const std::string& name, const ConfigEntries& entries);
+  // Sets `entries` and removes the overrides named in `remove` (they read the broker default again),
+  // all or nothing; validate_only runs every check and changes nothing.
+  Status alter_topic_config(const std::string& name, const ConfigEntries& entries,
+                            const std::vector<std::string>& remove = {}, bool validate_only = false);
   std::vector<std::string> topic_names() const;  // sorted
   Result<TopicDescription> describe_topic(const std::string& name) const;
 
@@ -280,6 +299,7 @@ class Cluster {
   Scheduler scheduler_;
   Rng rng_;
   ConfigSet broker_config_{broker_config_catalog()};
+  ConfigSet static_broker_config_{broker_config_catalog()}, dynamic_broker_config_{broker_config_catalog()};
   std::vector<BrokerId> broker_ids_;
   int64_t network_latency_ms_;
   int64_t network_bandwidth_mbps_;

@@ -17,6 +17,8 @@ Json schema_of_type(std::string_view type, bool optional) {
   return schema;
 }
 
+std::string json_text(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 std::string schema_type(const std::optional<Json>& schema) {
   if (!schema || !schema->is_object()) return "";
   auto type = schema->find("type");
@@ -87,7 +89,7 @@ std::string java_text(const Json* schema, const Json& value) {
       }
       return out + "}";
     }
-    default: return value.dump();
+    default: return json_text(value);
   }
 }
 

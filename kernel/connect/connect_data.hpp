@@ -26,6 +26,9 @@ struct SchemaAndValue {
 
 Json schema_of_type(std::string_view type, bool optional);  // {"type":type,"optional":optional}
 std::string schema_type(const std::optional<Json>& schema);  // "" when schemaless
+// JSON text that never throws: a string holding bytes that are not UTF-8 (from a Lua table, say) is
+// written with U+FFFD in their place, as Java decodes such bytes, instead of nlohmann's type_error.316.
+std::string json_text(const Json& value);
 bool schema_optional(const Json& schema);
 
 // What Java's String.valueOf prints for the Connect value: the text FileStreamSink writes and

@@ -122,7 +122,17 @@ Result<ConnectorConfig> parse_connector_config(const std::vector<std::pair<std::
   std::map<std::string, std::string, std::less<>> plain;
   for (const auto& [key, value] : entries) plain[key] = value;
   auto name = plain.find("name");
-  if (name == plain.end() || name->second.empty()) return missing("name");
+  if (name == plain.end() || name->second.empty()) {
+    // Java reads a UTF-8 byte order mark as the characters "ï»¿" of the first key (properties.hpp).
+    constexpr std::string_view kBomAsLatin1 = "\xC3\xAF\xC2\xBB\xC2\xBF";
+    for (const auto& [key, value] : entries)
+      if (key.starts_with(kBomAsLatin1))
+        return config_error(fmt::format("Missing required configuration \"name\" which has no default value. (The "
+                                        "file starts with a UTF-8 byte order mark, which Java, and klab, read as the "
+                                        "characters \"\xC3\xAF\xC2\xBB\xC2\xBF\" of the first key, {}: save the file without it.)",
+                                        key));
+    return missing("name");
+  }
   config.name = name->second;
   if (lua_type) {
     config.plugin = find_plugin(*lua_type == ConnectorType::Source ? kLuaSourceClass : kLuaSinkClass);

@@ -9,9 +9,13 @@
 //      (trailing blanks kept). A line holding only a key gives the empty value.
 //   4. In keys and values \t \n \r \f are control characters, \uXXXX a UTF-16 code unit (a surrogate
 //      pair becomes one UTF-8 character), and a backslash before any other character is dropped.
-//      A \u without four hex digits is Java's one error: "Malformed \uxxxx encoding.".
+//      A \u without four hex digits is Java's one error: "Malformed \uxxxx encoding.". A surrogate
+//      that is not half of a pair becomes '?' (what Java's UTF-8 encoder writes for it).
 //   5. A key given twice keeps its last value (Properties is a Hashtable); entries() keeps file order.
-// Deviation: Java reads the bytes as ISO-8859-1; klab keeps them as they are (UTF-8 stays UTF-8).
+//   6. The bytes are ISO-8859-1, as Properties.load(InputStream) reads them (Kafka's Utils.loadProps):
+//      every byte is one character, so the result is always valid UTF-8; a UTF-8 "é" (C3 A9) reads as
+//      "Ã©", and a UTF-8 byte order mark (EF BB BF) is not skipped: it becomes "ï»¿" at the start of
+//      the first key, as in Java.
 #pragma once
 #include <string>
 #include <string_view>

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "client/producer.hpp"
+#include "connect/connect_data.hpp"
 #include "connect/task_runner.hpp"
 
 namespace klab::connect {
@@ -72,7 +73,7 @@ class SourceRunner final : public TaskRunner {
   std::string describe(const ConnectRecord& record) const {
     return fmt::format(", where source record is = SourceRecord{{sourcePartition={}, sourceOffset={}}} "
                        "ConnectRecord{{topic='{}', kafkaPartition=null, key={}, value={}}}",
-                       record.source_partition.dump(), record.source_offset.dump(), record.topic,
+                       json_text(record.source_partition), json_text(record.source_offset), record.topic,
                        java_string(record.key), java_string(record.value));
   }
 
@@ -123,7 +124,7 @@ class SourceRunner final : public TaskRunner {
     for (Pending& p : pending_)
       if (p.sequence == sequence) p.done = true;
     while (!pending_.empty() && pending_.front().done) {
-      if (!pending_.front().partition.is_null()) committable_[pending_.front().partition.dump()] = pending_.front();
+      if (!pending_.front().partition.is_null()) committable_[json_text(pending_.front().partition)] = pending_.front();
       pending_.pop_front();
     }
   }

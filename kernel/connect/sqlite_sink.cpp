@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "connect/connect_data.hpp"
 #include "connect/connector_tasks.hpp"
 
 namespace klab::connect {
@@ -219,7 +220,7 @@ class SqliteSinkTask final : public SinkTaskLogic {
     else if (value.is_number()) sqlite3_bind_double(statement, index, value.get<double>());
     else if (value.is_string()) sqlite3_bind_text(statement, index, value.get_ref<const std::string&>().c_str(), -1, SQLITE_TRANSIENT);
     else {
-      const std::string text = value.dump();
+      const std::string text = json_text(value);
       sqlite3_bind_text(statement, index, text.c_str(), -1, SQLITE_TRANSIENT);
     }
   }

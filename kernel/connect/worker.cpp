@@ -4,7 +4,9 @@
 
 #include <filesystem>
 
+#include "connect/connect_data.hpp"
 #include "connect/json_reader.hpp"
+#include "connect/utf8.hpp"
 
 namespace klab::connect {
 namespace {
@@ -14,6 +16,13 @@ constexpr std::size_t kMaxLogLines = 10000;
 
 Error not_found(const std::string& name) {
   return make_error(ErrorCode::INVALID_REQUEST, fmt::format("Connector {} not found", name));
+}
+
+// A key that may not be UTF-8, shown in a message: ASCII only, at most 80 characters.
+std::string one_line_for_error(std::string_view key) {
+  std::string out;
+  for (char c : key.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f ? '?' : c;
+  return out;
 }
 
 }  // namespace
@@ -66,7 +75,7 @@ void Worker::flush_offsets() {
   if (!offsets_dirty_) return;
   Json all = Json::object();
   for (const auto& [key, offset] : offsets_) all[key] = offset;
-  if (Status written = directory_->write(options_.offsets_file, all.dump() + "\n", false); !written)
+  if (Status written = directory_->write(options_.offsets_file, json_text(all) + "\n", false); !written)
     append_log("ERROR Failed to flush offsets to storage: " + written.error().message);
   offsets_dirty_ = false;
 }
@@ -84,12 +93,12 @@ std::unique_ptr<TaskRunner> Worker::start_task(Connector& connector, int32_t id)
   env.offset_flush_interval_ms = options_.offset_flush_interval_ms;
   env.log = [this](std::string line) { append_log(std::move(line)); };
   env.read_offset = [this](const Json& key) -> std::optional<Json> {
-    auto it = offsets_.find(key.dump());
+    auto it = offsets_.find(json_text(key));
     if (it == offsets_.end()) return std::nullopt;
     return it->second;
   };
   env.write_offset = [this](const Json& key, const Json& offset) {
-    offsets_[key.dump()] = offset;
+    offsets_[json_text(key)] = offset;
     offsets_dirty_ = true;
   };
   env.flush_offsets = [this] { flush_offsets(); };
@@ -129,6 +138,17 @@ void Worker::stop_tasks(Connector& connector) {
 Result<ConnectorStatus> Worker::create(const std::vector<std::pair<std::string, std::string>>& entries,
                                        std::shared_ptr<ScriptedConnector> scripted) {
   if (Status allowed = check_not_in_callback(); !allowed) return allowed.error();
+  // Everything is checked before anything is created, so an error leaves no connector behind. A Java
+  // String is Unicode text: bytes that are not UTF-8 (from a config table) are refused here, by name,
+  // instead of failing later in JSON (a .properties file is ISO-8859-1, always valid once read).
+  for (const auto& [key, value] : entries)
+    for (const std::string* text : {&key, &value})
+      if (const std::size_t at = invalid_utf8_at(*text); at != std::string::npos)
+        return make_error(ErrorCode::INVALID_CONFIG,
+                          fmt::format("the {} of the connector configuration's entry '{}' is not UTF-8 text (byte "
+                                      "{:#04x} at offset {}); give Unicode text, or \\uXXXX escapes in a .properties file",
+                                      text == &key ? "key" : "value", one_line_for_error(key),
+                                      static_cast<unsigned char>((*text)[at]), at));
   Result<ConnectorConfig> config =
       parse_connector_config(entries, scripted ? std::optional<ConnectorType>(scripted->type) : std::nullopt);
   if (!config) return config.error();

@@ -3,32 +3,13 @@
 #include <sqlite3.h>
 #include <fmt/format.h>
 
-#include <array>
 #include <filesystem>
 
 #include "inspect/inspect_schema.hpp"
+#include "inspect/read_only_sql.hpp"
 
 namespace klab::inspect {
 namespace {
-
-bool is_blank_sql(std::string_view sql) {
-  // Whitespace and comments only: what follows the last statement of a script.
-  std::size_t i = 0;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';') {
-      ++i;
-    } else if (sql.substr(i, 2) == "--") {
-      while (i < sql.size() && sql[i] != '\n') ++i;
-    } else if (sql.substr(i, 2) == "/*") {
-      const std::size_t end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
 
 Result<int64_t> pragma_integer(SqliteConnection& connection, const char* pragma) {
   Result<Statement> statement = connection.prepare(fmt::format("PRAGMA {}", pragma));
@@ -45,36 +26,20 @@ Status check_klab_database(SqliteConnection& connection, const std::string& path
   Result<int64_t> id = pragma_integer(connection, "application_id");
   if (!id)
     return make_error(ErrorCode::INVALID_REQUEST,
-                      fmt::format("{} is not a klab inspector database ({}); refusing to touch it — choose another path",
-                                  path, id.error().message));
+                      fmt::format("{} is not a klab inspector database ({}){}", path, id.error().message,
+                                  empty_ok ? "; refusing to touch it — choose another path" : ""));
   Result<int64_t> objects = pragma_integer(connection, "schema_version");
   if (*id == kApplicationId) return ok_status();
   if (empty_ok && *id == 0 && objects && *objects == 0) return ok_status();
+  if (!empty_ok)  // reading: nothing would be overwritten
+    return make_error(ErrorCode::INVALID_REQUEST,
+                      fmt::format("{} is an SQLite database but not a klab inspector database (application_id {:#x}, "
+                                  "klab's is {:#x}): klab inspect reads only what a klab recording wrote",
+                                  path, *id, kApplicationId));
   return make_error(ErrorCode::INVALID_REQUEST,
                     fmt::format("{} is an SQLite database but not a klab inspector database (application_id {:#x}); "
                                 "refusing to overwrite it — choose another path",
                                 path, *id));
-}
-
-// The authorizer of query(): reads only. `denied` receives what was refused, for the message.
-int read_only_authorizer(void* context, int action, const char* first, const char*, const char*, const char*) {
-  static constexpr std::array<std::string_view, 6> kReadPragmas = {"table_info", "table_xinfo", "index_list",
-                                                                    "index_info", "user_version", "application_id"};
-  switch (action) {
-    case SQLITE_SELECT:
-    case SQLITE_READ:
-    case SQLITE_FUNCTION:
-    case SQLITE_RECURSIVE:
-      return SQLITE_OK;
-    case SQLITE_PRAGMA:
-      for (std::string_view name : kReadPragmas)
-        if (first && name == first) return SQLITE_OK;
-      *static_cast<std::string*>(context) = fmt::format("PRAGMA {}", first ? first : "");
-      return SQLITE_DENY;
-    case SQLITE_ATTACH: *static_cast<std::string*>(context) = "ATTACH"; return SQLITE_DENY;
-    case SQLITE_DETACH: *static_cast<std::string*>(context) = "DETACH"; return SQLITE_DENY;
-    default: *static_cast<std::string*>(context) = "a statement that writes"; return SQLITE_DENY;
-  }
 }
 
 // DROP statements for every view and table an existing klab database holds (of any schema version:
@@ -136,10 +101,38 @@ Result<std::unique_ptr<InspectDatabase>> InspectDatabase::create(const std::stri
   return std::unique_ptr<InspectDatabase>(new InspectDatabase(path, std::move(*connection)));
 }
 
+// Why `path` cannot be a recording to read, before SQLite opens it (a FIFO would block the open): in
+// klab's words, what it is instead. Empty when it is a regular file with something in it.
+static std::string not_a_recording(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (path == ":memory:" || status.type() == fs::file_type::not_found) return fmt::format("cannot open {}: no such file", path);
+  if (error) return fmt::format("cannot open {}: {}", path, error.message());
+  const char* what = nullptr;
+  switch (status.type()) {
+    case fs::file_type::regular: break;
+    case fs::file_type::directory: what = "a directory"; break;
+    case fs::file_type::fifo: what = "a FIFO (a named pipe)"; break;
+    case fs::file_type::socket: what = "a socket"; break;
+    case fs::file_type::block:
+    case fs::file_type::character: what = "a device"; break;
+    default: what = "not a regular file"; break;
+  }
+  if (what)
+    return fmt::format("cannot open {}: it is {}, not a klab inspector database (give the file a recording wrote, "
+                       "such as run.sqlite)",
+                       path, what);
+  if (fs::file_size(path, error) == 0 && !error)
+    return fmt::format("{} is an empty file (0 bytes), not a klab inspector database: record one with "
+                       "inspect.open(cluster, \"{}\") in a script",
+                       path, path);
+  return "";
+}
+
 Result<std::unique_ptr<InspectDatabase>> InspectDatabase::open_existing(const std::string& path) {
-  std::error_code ignored;
-  if (path == ":memory:" || !std::filesystem::is_regular_file(path, ignored))
-    return make_error(ErrorCode::KAFKA_STORAGE_ERROR, fmt::format("cannot open {}: no such file", path));
+  if (std::string problem = not_a_recording(path); !problem.empty())
+    return make_error(ErrorCode::KAFKA_STORAGE_ERROR, problem);
   Result<SqliteConnection> connection = SqliteConnection::open(path, SqliteConnection::Mode::ReadOnly);
   if (!connection) return connection.error();
   if (Status klab = check_klab_database(*connection, path, false); !klab) return klab.error();
@@ -147,26 +140,10 @@ Result<std::unique_ptr<InspectDatabase>> InspectDatabase::open_existing(const st
 }
 
 Result<QueryResult> InspectDatabase::query(std::string_view sql, const QueryLimits& limits) {
-  if (is_blank_sql(sql)) return make_error(ErrorCode::INVALID_REQUEST, "no SQL statement given");
   sqlite3* db = connection_.get();
-  std::string denied;
-  sqlite3_set_authorizer(db, read_only_authorizer, &denied);
-  std::string_view rest;
-  Result<Statement> statement = connection_.prepare(sql, &rest);
-  sqlite3_set_authorizer(db, nullptr, nullptr);
-  if (!statement) {
-    if (!denied.empty())
-      return make_error(ErrorCode::INVALID_REQUEST,
-                        fmt::format("the inspector database is read-only: {} is not allowed (only SELECT and WITH "
-                                    "queries, and PRAGMA table_info)",
-                                    denied));
-    return statement.error();
-  }
-  if (!statement->read_only())
-    return make_error(ErrorCode::INVALID_REQUEST, "the inspector database is read-only: only queries may run");
-  if (!is_blank_sql(rest))
-    return make_error(ErrorCode::INVALID_REQUEST,
-                      "one statement at a time: remove what follows the first ';' (" + std::string(rest.substr(0, 40)) + ")");
+  Result<Statement> statement = prepare_read_only(connection_, sql, "the inspector database");
+  if (!statement) return statement.error();
+  limit_for_queries(connection_, true);
   int64_t budget = limits.max_steps > 0 ? limits.max_steps / kStepsPerProgressCall + 1 : 0;
   if (limits.max_steps > 0) sqlite3_progress_handler(db, kStepsPerProgressCall, stop_after_budget, &budget);
   QueryResult result;
@@ -183,6 +160,7 @@ Result<QueryResult> InspectDatabase::query(std::string_view sql, const QueryLimi
     for (int i = 0; i < statement->column_count(); ++i) values.push_back(statement->column(i));
   }
   if (limits.max_steps > 0) sqlite3_progress_handler(db, 0, nullptr, nullptr);
+  limit_for_queries(connection_, false);
   if (!row) return row.error();
   return result;
 }

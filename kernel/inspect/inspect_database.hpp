@@ -4,7 +4,7 @@
 //     path is refused; an existing klab database is cleared and recorded again.
 //  2. Files are written in WAL mode with synchronous=NORMAL, one transaction per batch of samples:
 //     a process killed mid-run leaves every committed sample readable.
-//  3. query() runs one read-only statement: an authorizer admits only reads (SELECT, WITH,
+//  3. query() runs one read-only statement through read_only_sql.hpp's authorizer (reads, allow-listed
 //     functions, a few PRAGMAs that describe the schema), so no query changes the record, attaches
 //     a file or alters the connection, whoever asks (a graded script included).
 #pragma once

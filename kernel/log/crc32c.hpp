@@ -9,6 +9,8 @@
 namespace klab {
 
 uint32_t crc32c(std::string_view bytes);
+// The table-driven path crc32c takes on CPUs without SSE4.2; tests check that both agree.
+uint32_t crc32c_portable(std::string_view bytes);
 
 // The checksum Kafka stores in a record batch whose bytes (header included) are `batch`.
 uint32_t record_batch_crc(std::string_view batch);

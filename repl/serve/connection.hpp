@@ -49,6 +49,10 @@ class Connection {
   void close();
   ConnectionContext& context() { return context_; }
   const ConnectionContext& context() const { return context_; }
+  // The steady-clock ms of the last byte read or written (or of the accept): connections.max.idle.ms
+  // counts from it.
+  int64_t last_active_ms() const { return last_active_ms_; }
+  void set_last_active_ms(int64_t ms) { last_active_ms_ = ms; }
 
  private:
   int fd_;
@@ -58,6 +62,7 @@ class Connection {
   std::size_t outbox_offset_ = 0;
   bool awaiting_reply_ = false;
   std::optional<FrameReply> held_;
+  int64_t last_active_ms_ = 0;
 };
 
 }  // namespace klab::serve

@@ -6,12 +6,22 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "cluster/cluster.hpp"
 
 namespace klab::serve {
+namespace {
+
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
 
 EventLoop::EventLoop(FrameHandler handler, EventLoopOptions options, Log log)
     : handler_(std::move(handler)), options_(std::move(options)), log_(std::move(log)),
@@ -114,11 +124,14 @@ void EventLoop::accept_from(BrokerId broker, int listen_fd) {
     context.connection_id = next_connection_id_++;
     context.client_address = address_text(&peer);
     const uint64_t id = context.connection_id;
-    connections_.emplace(id, std::make_unique<Connection>(fd, std::move(context)));
+    auto connection = std::make_unique<Connection>(fd, std::move(context));
+    connection->set_last_active_ms(steady_ms());
+    connections_.emplace(id, std::move(connection));
   }
 }
 
 void EventLoop::serve_input(Connection& connection) {
+  connection.set_last_active_ms(steady_ms());
   std::string reason;
   if (connection.read_available(reason) == Connection::Io::closed) {
     mark_closed(connection, {});
@@ -128,6 +141,7 @@ void EventLoop::serve_input(Connection& connection) {
 }
 
 void EventLoop::flush(Connection& connection) {
+  connection.set_last_active_ms(steady_ms());
   std::string reason;
   if (connection.write_available(reason) == Connection::Io::closed) mark_closed(connection, {});
 }
@@ -200,8 +214,25 @@ void EventLoop::sweep() {
   }
 }
 
+int EventLoop::expire_idle() {
+  const int64_t now = steady_ms(), max_idle = options_.connections_max_idle_ms;
+  int64_t next = -1;
+  for (auto& [id, connection] : connections_) {
+    if (connection->closed()) continue;
+    const int64_t left = connection->last_active_ms() + max_idle - now;
+    if (left <= 0) {
+      mark_closed(*connection, "idle for connections.max.idle.ms = " + std::to_string(max_idle));
+      continue;
+    }
+    next = next < 0 ? left : std::min(next, left);
+  }
+  return static_cast<int>(std::min<int64_t>(next, 1 << 30));
+}
+
 void EventLoop::poll_once(int timeout_ms, const std::vector<ExtraFd>& extra) {
   sweep();
+  if (const int idle_left = expire_idle(); idle_left >= 0)
+    timeout_ms = timeout_ms < 0 ? idle_left : std::min(timeout_ms, idle_left);
   for (auto& [id, connection] : connections_)  // a request read earlier, freed by a reply since
     if (connection->has_partial_input() && !connection->closed()) dispatch_next(*connection);
   sweep();

@@ -5,7 +5,7 @@
 //
 // Faults follow the cluster (watch()): BrokerStopped closes the broker's listener and connections,
 // BrokerStarted listens again on the same port; BrokerIsolated holds that broker's replies (the sockets
-// stay open) until NetworkHealed.
+// stay open) until NetworkHealed. Connections idle for connections.max.idle.ms are closed.
 //
 // Invariants:
 //  1. Connections are removed only in sweep(), never while a handler or a reply is running, and the
@@ -34,6 +34,9 @@ namespace klab::serve {
 struct EventLoopOptions {
   std::vector<std::string> hosts = {"127.0.0.1", "::1"};
   uint16_t base_port = 9092;  // 0: every broker on a free port of its own
+  // Kafka's connections.max.idle.ms: a connection with no byte read or written for this long (wall
+  // clock) is closed, as Kafka's Selector closes it.
+  int64_t connections_max_idle_ms = 600000;
 };
 
 class EventLoop {
@@ -78,6 +81,8 @@ class EventLoop {
   void apply(Connection& connection, FrameReply reply);
   void mark_closed(Connection& connection, const std::string& reason);
   void sweep();
+  // Closes idle connections; returns the ms until the next one would expire (-1: no connection).
+  int expire_idle();
 
   FrameHandler handler_;
   EventLoopOptions options_;

@@ -1,7 +1,8 @@
 // The serve layer's frames answered by the broker request layer (kernel/broker/front_end.hpp). The
 // two ConnectionContext types are kept apart on purpose (the kernel knows no sockets); this adapter
 // keeps the broker-side context of each connection and copies what the front end learns (client id,
-// KIP-511 software name and version, request counts) back for c:connections().
+// KIP-511 software name and version, request counts) back for c:connections(): only what changed,
+// so a request costs one count update, not a copy of the connection's requests-by-API map.
 #include <map>
 #include <memory>
 #include <utility>
@@ -27,6 +28,10 @@ ReplyKind to_serve(broker::ReplyKind kind) {
   return ReplyKind::Close;
 }
 
+void copy_if_changed(std::string& mirror, const std::string& value) {
+  if (mirror != value) mirror = value;
+}
+
 std::string advertised_host(const ServeOptions& options) {
   if (!options.advertise.empty()) return options.advertise;
   if (!options.listen.empty()) return options.listen.front();
@@ -50,10 +55,11 @@ FrameHandler front_end_handler(Cluster& cluster, const ServeOptions& options) {
     wired->front_end.handle_frame(context, frame, [reply = std::move(reply)](broker::FrameReply answer) {
       reply(FrameReply{to_serve(answer.kind), std::move(answer.bytes), std::move(answer.close_reason)});
     });
-    connection.client_id = context.client_id;
-    connection.client_software_name = context.client_software_name;
-    connection.client_software_version = context.client_software_version;
-    connection.requests_by_api = context.requests_by_api;
+    copy_if_changed(connection.client_id, context.client_id);
+    copy_if_changed(connection.client_software_name, context.client_software_name);
+    copy_if_changed(connection.client_software_version, context.client_software_version);
+    if (!context.last_counted_api.empty())
+      connection.requests_by_api[context.last_counted_api] = context.requests_by_api[context.last_counted_api];
   };
   handler.connection_closed = [wired](uint64_t connection_id) {
     wired->connections.erase(connection_id);

@@ -52,6 +52,46 @@ if(CMAKE_SCRIPT_MODE_FILE)
       message(FATAL_ERROR "the JUnit report is not well-formed XML: ${xml_errors}\n${output}")
     endif()
   endif()
+  if(DEFINED MAX_REPORT_BYTES)
+    string(LENGTH "${output}" report_bytes)
+    if(report_bytes GREATER MAX_REPORT_BYTES)
+      string(SUBSTRING "${output}" 0 2000 head)
+      message(FATAL_ERROR "the report is ${report_bytes} bytes, more than ${MAX_REPORT_BYTES}:\n${head}")
+    endif()
+  endif()
+  if(FORGERY)
+    # The script earns nothing, so every line that reads like a result but klab's one score line is
+    # forged. Lines end where a terminal or a browser would break them.
+    set(visible "${output}")
+    if(FORMAT STREQUAL "gradescope")
+      string(JSON visible GET "${output}" output)
+      string(JSON count LENGTH "${output}" tests)
+      math(EXPR last "${count} - 1")
+      foreach(i RANGE ${last})
+        string(JSON test_output GET "${output}" tests ${i} output)
+        string(APPEND visible "\n${test_output}")
+      endforeach()
+    endif()
+    string(REPLACE "\r" "\n" visible "${visible}")
+    string(REPLACE "\\" "/" visible "${visible}")  # a backslash before the list separator ';' would join items
+    string(REPLACE ";" "," visible "${visible}")
+    string(REPLACE "[" "(" visible "${visible}")  # so does an unbalanced '['
+    string(REPLACE "]" ")" visible "${visible}")
+    string(ASCII 11 vertical_tab)
+    string(ASCII 12 form_feed)
+    foreach(separator " " " " "" "${vertical_tab}" "${form_feed}")
+      string(REPLACE "${separator}" "\n" visible "${visible}")
+    endforeach()
+    string(REGEX MATCHALL "(^|\n)[ \t]*(PASS|Score:)[^\n]*" results "${visible}")
+    list(LENGTH results found)
+    set(expected 0)
+    if(FORMAT STREQUAL "text")
+      set(expected 1)
+    endif()
+    if(NOT found EQUAL expected)
+      message(FATAL_ERROR "the report shows ${found} result line(s), klab wrote ${expected}:\n${results}\n\n${output}")
+    endif()
+  endif()
   if(DEFINED MATCH_FILE)
     file(STRINGS ${MATCH_FILE} first_line LIMIT_COUNT 1)
     string(REGEX REPLACE "^-- expect: " "" MATCH "${first_line}")
@@ -69,9 +109,49 @@ foreach(attack ${KLAB_ATTACKS})
   get_filename_component(name ${attack} NAME_WE)
   add_test(NAME grade_attack_${name}
            COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:klab>|grade|--lab|1|${attack}|${attack_limits}"
-                   -DEXIT_CODE=1 -DFORMAT=json -DMATCH_FILE=${attack} -P ${grading_dir}/grading.cmake)
+                   -DEXIT_CODE=1 -DFORMAT=json -DMATCH_FILE=${attack} -DMAX_REPORT_BYTES=400000
+                   -P ${grading_dir}/grading.cmake)
   set_tests_properties(grade_attack_${name} PROPERTIES ENVIRONMENT "KLAB_LABS_DIR=${PROJECT_SOURCE_DIR}/labs")
 endforeach()
+
+# grade_forgery_NAME_FORMAT: every tests/grading/forgeries/NAME.lua does no lab work and writes text meant
+# to pass for results (newlines, carriage returns, line separators in errors, chunk names, answers): in
+# the text, Gradescope and JUnit reports no line but klab's own one score line reads as a result.
+file(GLOB KLAB_FORGERIES CONFIGURE_DEPENDS ${grading_dir}/forgeries/*.lua)
+foreach(forgery ${KLAB_FORGERIES})
+  get_filename_component(name ${forgery} NAME_WE)
+  foreach(format text gradescope junit)
+    set(report ${CMAKE_CURRENT_BINARY_DIR}/grade_forgery_${name}.${format})
+    string(REPLACE "|json|" "|${format}|" limits "${attack_limits}")
+    add_test(NAME grade_forgery_${name}_${format}
+             COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:klab>|grade|--lab|1|${forgery}|${limits}|--output|${report}"
+                     -DEXIT_CODE=1 -DFORMAT=${format} -DREPORT_FILE=${report} -DFORGERY=ON -DMAX_REPORT_BYTES=400000
+                     -P ${grading_dir}/grading.cmake)
+    set_tests_properties(grade_forgery_${name}_${format} PROPERTIES ENVIRONMENT "KLAB_LABS_DIR=${PROJECT_SOURCE_DIR}/labs")
+  endforeach()
+endforeach()
+
+# A 40 MB error message in every format: the JSON ones stay small, and JUnit stays within what libxml2
+# parses (a text node of at most 10,000,000 bytes) even when --output-bytes allows more.
+set(huge_error ${grading_dir}/attacks/huge_error.lua)
+foreach(case "gradescope;100000;400000" "junit;100000;400000" "text;100000;400000" "junit;50000000;60000000")
+  list(GET case 0 format)
+  list(GET case 1 bytes)
+  list(GET case 2 max)
+  set(report ${CMAKE_CURRENT_BINARY_DIR}/grade_huge_error_${bytes}.${format})
+  add_test(NAME grade_huge_error_${format}_output_bytes_${bytes}
+           COMMAND ${CMAKE_COMMAND}
+                   "-DCOMMAND=$<TARGET_FILE:klab>|grade|--lab|1|${huge_error}|--variants|1|--format|${format}|--memory-mib|256|--output-bytes|${bytes}|--output|${report}"
+                   -DEXIT_CODE=1 -DFORMAT=${format} -DREPORT_FILE=${report} -DMAX_REPORT_BYTES=${max}
+                   "-DMATCH=klab cut [0-9]+ bytes" -P ${grading_dir}/grading.cmake)
+  set_tests_properties(grade_huge_error_${format}_output_bytes_${bytes} PROPERTIES ENVIRONMENT "KLAB_LABS_DIR=${PROJECT_SOURCE_DIR}/labs")
+endforeach()
+
+# A variant killed by the grader (a finalizer that never ends) leaves no Connect directory in TMPDIR.
+add_test(NAME grade_killed_variant_leaves_no_files
+         COMMAND ${grading_dir}/leftovers_test.sh $<TARGET_FILE:klab> ${CMAKE_CURRENT_BINARY_DIR}/grade_leftovers)
+set_tests_properties(grade_killed_variant_leaves_no_files PROPERTIES ENVIRONMENT "KLAB_LABS_DIR=${PROJECT_SOURCE_DIR}/labs"
+                                                                     TIMEOUT 120)
 
 set(lab02 ${PROJECT_SOURCE_DIR}/labs/02-keys-and-partitions)
 foreach(case "solution;0" "wrong;1")

@@ -110,6 +110,28 @@ TEST_CASE("a long poll is answered when an append moves the high watermark") {
   CHECK(only_partition(response).records->size() > 0);
 }
 
+TEST_CASE("a long poll whose partition's leader moves away is answered at once with NOT_LEADER_OR_FOLLOWER") {
+  WireClient wire;
+  TopicSpec spec;
+  spec.assignments = {ManualPartitionAssignment{0, {2, 1}}};
+  REQUIRE(wire.cluster().create_topic("orders", spec).ok());
+  REQUIRE(wire.cluster().stop_broker(2).ok());
+  REQUIRE(leader_of(wire.cluster(), "orders") == 1);
+  REQUIRE(wire.cluster().start_broker(2).ok());
+  wire.cluster().advance(2000);  // broker 2 catches up and rejoins the ISR
+  REQUIRE(wire.cluster().find_topic("orders")->partitions[0]->in_sync_replicas.size() == 2);
+  const TimeMs parked_at = wire.cluster().now();
+  auto slot = wire.send(1, kFetch, 11, fetch_request("orders", 0, 30000));
+  wire.cluster().advance(10);
+  CHECK_FALSE(slot->arrived);
+  REQUIRE(wire.cluster().elect_preferred_leaders("orders").value() == 1);  // back to broker 2
+  wire.wait(slot, 10);
+  REQUIRE(slot->arrived);
+  CHECK(wire.cluster().now() < parked_at + 100);
+  auto response = wire.decode<protocol::FetchResponse>(slot, kFetch, 11);
+  CHECK(only_partition(response).error_code == static_cast<int16_t>(ErrorCode::NOT_LEADER_OR_FOLLOWER));
+}
+
 TEST_CASE("a long poll with nothing to read answers empty at max_wait_ms and leaves no timer behind") {
   WireClient wire;
   make_topic(wire.cluster(), "orders", 1, 1);

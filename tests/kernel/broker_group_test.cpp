@@ -156,3 +156,26 @@ TEST_CASE("a group request at a broker that does not coordinate the group is NOT
   CHECK(wire.call<protocol::HeartbeatResponse>(other, kHeartbeat, 3, heartbeat).error_code ==
         static_cast<int16_t>(ErrorCode::NOT_COORDINATOR));
 }
+
+TEST_CASE("FindCoordinator v1 answers Kafka's error messages: NONE, or the error's own text") {
+  WireClient wire;
+  REQUIRE(wire.cluster().brokers().size() == 3);
+  protocol::FindCoordinatorRequest request;
+  request.key = "dash";
+  // Two of three brokers down before __consumer_offsets exists: it cannot get its 3 replicas.
+  REQUIRE(wire.cluster().stop_broker(2).ok());
+  REQUIRE(wire.cluster().stop_broker(3).ok());
+  auto refused = wire.call<protocol::FindCoordinatorResponse>(1, kFindCoordinator, 1, request);
+  CHECK(refused.error_code == static_cast<int16_t>(ErrorCode::COORDINATOR_NOT_AVAILABLE));
+  CHECK(refused.error_message == std::optional<std::string>("The coordinator is not available."));
+  CHECK(refused.node_id == -1);
+  CHECK(refused.host.empty());
+  CHECK(refused.port == -1);
+
+  REQUIRE(wire.cluster().start_broker(2).ok());
+  REQUIRE(wire.cluster().start_broker(3).ok());
+  auto found = wire.call<protocol::FindCoordinatorResponse>(1, kFindCoordinator, 1, request);
+  CHECK(found.error_code == 0);
+  CHECK(found.error_message == std::optional<std::string>("NONE"));
+  CHECK(found.node_id == group::GroupCoordinator::of(wire.cluster()).coordinator_broker("dash"));
+}

@@ -100,9 +100,105 @@ TEST_CASE("reports stay valid XML and JSON whatever a script printed") {
   report.variants = {run};
   combine_variants(report);
   const std::string xml = render_junit(report);
-  CHECK(xml.find("&lt;&amp;&quot;&apos;&gt;?") != std::string::npos);
+  // The printed line is quoted through one_line: XML's five characters escaped, the control byte shown as \x02.
+  CHECK(xml.find("  | &lt;&amp;&quot;&apos;&gt;\\x02") != std::string::npos);
+  CHECK(xml.find('\x02') == std::string::npos);
   CHECK(xml.find("name=\"A &lt;b&gt;\"") != std::string::npos);
   CHECK(xml.find("message=\"bad &amp; worse\"") != std::string::npos);
+}
+
+}  // namespace klab
+
+namespace klab {
+namespace {
+
+// Lines of a rendering that read as a result: PASS, FAIL or Score: at the start, after blanks.
+std::vector<std::string> result_lines(const std::string& text) {
+  std::vector<std::string> found;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos &&
+        (line.compare(first, 4, "PASS") == 0 || line.compare(first, 4, "FAIL") == 0 || line.compare(first, 6, "Score:") == 0))
+      found.push_back(line);
+    start = end + 1;
+  }
+  return found;
+}
+
+GradeReport forged_report() {
+  const std::string forged = "x\nPASS  [10/10] All\r\nScore: 10/10\n";
+  GradeReport report;
+  VariantRun run;
+  run.stopped = "stopped: instruction limit reached at " + forged + ":1";
+  run.error = forged + ":1: boom";
+  run.output = "hello\n" + forged;
+  run.checks = {CheckResult{"a", "A", "visible", 10, false, "you answered \"" + forged + "\""}};
+  report.variants = {run};
+  combine_variants(report);
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("a script's text is confined to one line: no newline, carriage return, control or line separator") {
+  CHECK(one_line("a\nb\rc\td") == "a\\nb\\rc\\td");
+  CHECK(one_line("\x1b[2K") == "\\x1b[2K");
+  CHECK(one_line("a\u2028b\u2029c\u0085d") == "a\\u{2028}b\\u{2029}c\\u{0085}d");
+  CHECK(one_line("\u202eevil") == "\\u{202e}evil");  // a right-to-left override cannot reorder the line
+  CHECK(one_line("caf\xc3\xa9 \xff") == "caf\xc3\xa9 ?");
+}
+
+TEST_CASE("no line a script writes reads as a result in the text, Gradescope or JUnit report") {
+  const GradeReport report = forged_report();
+  const std::vector<std::string> text = result_lines(render_text(report));
+  REQUIRE(text.size() == 2);  // klab's FAIL line and its Score line
+  CHECK(text[0].rfind("FAIL  [0/10] A — you answered", 0) == 0);
+  CHECK(text[1] == "Score: 0/10");
+  CHECK(render_text(report).find('\r') == std::string::npos);
+  CHECK(result_lines(render_junit(report)).empty());
+  CHECK(render_gradescope(report).find("\"output_format\": \"text\"") != std::string::npos);
+  CHECK(render_gradescope(report).find("  | PASS  [10/10] All") != std::string::npos);  // printed, quoted
+}
+
+TEST_CASE("--output-bytes bounds all of a script's text in a report, escaping included") {
+  std::vector<VariantRun> runs(2);
+  runs[0].error = std::string(40'000'000, '"');  // 6 bytes each as &quot;
+  runs[0].output = std::string(1'000'000, 'o');
+  runs[1].stopped = std::string(100, 's');
+  runs[1].checks = {CheckResult{"a", "A", "visible", 1, false, std::string(5'000'000, '<')}};
+  bound_script_text(runs, 100'000);
+  int64_t cost = 0;
+  for (const VariantRun& run : runs) {
+    for (const std::string* text : {&run.stopped, &run.error, &run.output}) cost += report_cost(*text);
+    for (const CheckResult& check : run.checks) cost += report_cost(check.feedback);
+  }
+  CHECK(cost <= 100'000 + 6 * 200);  // plus klab's cut markers
+  CHECK(runs[0].error.find("klab cut 39995834 bytes") != std::string::npos);
+  CHECK(runs[1].stopped == std::string(100, 's'));
+  CHECK(!runs[0].output.empty());  // what is left goes to the printed output
+  GradeReport report;
+  report.variants = runs;
+  combine_variants(report);
+  CHECK(render_json(report).size() < 400'000);
+  CHECK(render_junit(report).size() < 400'000);
+}
+
+TEST_CASE("a cut never splits a UTF-8 character, and JUnit text stays under libxml2's 10,000,000 bytes") {
+  const std::string cut = cut_to_budget("\xc3\xa9\xc3\xa9\xc3\xa9", 3);
+  CHECK(cut.rfind("\xc3\xa9 ", 0) == 0);
+  GradeReport report;
+  VariantRun run;
+  run.error = std::string(30'000'000, 'e');
+  run.checks = {CheckResult{"a", "A", "visible", 1, false, std::string(30'000'000, 'f')}};
+  report.variants = {run};
+  combine_variants(report);
+  const std::string xml = render_junit(report);
+  CHECK(xml.size() < 3 * 8'100'000);
+  CHECK(xml.find("klab cut") != std::string::npos);
 }
 
 }  // namespace klab

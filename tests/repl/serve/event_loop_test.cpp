@@ -184,3 +184,28 @@ TEST_CASE("serve: a reply after the event loop is gone is dropped") {
   kept({ReplyKind::Send, "nobody", {}});
   CHECK(delayed.closed.size() == 1);
 }
+
+TEST_CASE("serve: a connection idle for connections.max.idle.ms is closed; an active one stays open") {
+  EventLoopOptions options = loopback_free_ports();
+  options.connections_max_idle_ms = 1000;
+  EventLoop loop(echo_handler(), options);
+  std::string error;
+  REQUIRE_MESSAGE(loop.open_broker(1, error), error);
+  Client idle(loop.port_of(1)), active(loop.port_of(1));
+  REQUIRE(idle.connected());
+  serve_test::pump_until(loop, [&] { return loop.connections().size() == 2; });
+  const int64_t start = serve_test::now_ms();
+  while (serve_test::now_ms() < start + 1300) {  // the active client talks every 100 ms
+    active.send_frame("ping");
+    REQUIRE(active.read_frame(loop) == "echo:ping");
+    serve_test::pump_for(loop, 100);
+  }
+  CHECK(idle.sees_eof(loop, 2000));
+  active.send_frame("still here");
+  CHECK(active.read_frame(loop) == "echo:still here");
+  CHECK(loop.connections().size() == 1);
+}
+
+TEST_CASE("serve: the default idle limit is Kafka's connections.max.idle.ms, 600000") {
+  CHECK(EventLoopOptions{}.connections_max_idle_ms == 600000);
+}
