@@ -137,8 +137,11 @@ int app_metrics(lua_State* L) {
 }
 
 int app_tostring(lua_State* L) {
-  KafkaStreams& app = check_app(L, "tostring");
-  std::string text = fmt::format("StreamsApp {} ({})", app.application_id(), streams_state_name(app.state()));
+  // tostring never raises: a closed application still prints, as a closed producer or consumer does.
+  auto* handle = static_cast<AppHandle*>(opt_userdata(L, 1, kStreamsAppType, "__tostring"));
+  std::string text = handle && handle->app ? fmt::format("StreamsApp {} ({})", handle->app->application_id(),
+                                                         streams_state_name(handle->app->state()))
+                                           : std::string("StreamsApp (closed)");
   lua_pushlstring(L, text.data(), text.size());
   return 1;
 }

@@ -188,7 +188,9 @@ int stream_join(lua_State* L) { return stream_join_kind(L, "join", false); }
 int stream_left_join(lua_State* L) { return stream_join_kind(L, "left_join", true); }
 
 int stream_tostring(lua_State* L) {
-  std::string text = "KStream " + check_stream(L, 1, "tostring").node_name();
+  // tostring never raises: a stream whose handle was finalized by hand still prints.
+  auto* stream = static_cast<KStream*>(opt_userdata(L, 1, kKStreamType, "__tostring"));
+  std::string text = stream ? "KStream " + stream->node_name() : std::string("KStream (closed)");
   lua_pushlstring(L, text.data(), text.size());
   return 1;
 }

@@ -194,7 +194,10 @@ test("a finalizer that runs inside a binding cannot close objects in use", funct
   local k = c:consumer{}
   local refused
   collectgarbage("stop")
-  do setmetatable({}, { __gc = function() refused = select(2, pcall(k.close, k)) end }) end
+  do setmetatable({}, { __gc = function()
+    local ok, err = pcall(k.close, k)
+    if not ok then refused = err end
+  end }) end
   local function allocate() for _ = 1, 200 do c:describe_topic("t") end end
   collectgarbage("restart")
   collectgarbage("step", 0)
