@@ -263,7 +263,13 @@ int cluster_seed(lua_State* L) {
 }
 
 int cluster_tostring(lua_State* L) {
-  Cluster& cluster = check_cluster(L, 1, "__tostring");
+  // tostring never raises: a cluster finalized by hand still prints.
+  auto* handle = static_cast<ClusterHandle*>(opt_userdata(L, 1, kClusterType, "__tostring"));
+  if (!handle || !handle->cluster) {
+    lua_pushliteral(L, "klab cluster (closed)");
+    return 1;
+  }
+  const Cluster& cluster = *handle->cluster;
   std::string text = fmt::format("klab cluster: {} brokers, {} topics, seed {}, t={} ms", cluster.broker_ids().size(),
                                  cluster.topic_names().size(), cluster.seed(), cluster.now());
   lua_pushlstring(L, text.data(), text.size());

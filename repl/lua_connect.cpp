@@ -440,7 +440,12 @@ int worker_dir(lua_State* L) {
 }
 
 int worker_tostring(lua_State* L) {
-  Worker& worker = check_worker(L, 1, "tostring");
+  auto* handle = static_cast<WorkerHandle*>(opt_userdata(L, 1, kWorkerType, "__tostring"));
+  if (!handle || !handle->worker) {  // tostring never raises, even on a worker finalized by hand
+    lua_pushliteral(L, "Connect worker (closed)");
+    return 1;
+  }
+  Worker& worker = *handle->worker;
   lua_pushstring(L, fmt::format("Connect worker (standalone) in {}: {} connector(s)", worker.directory().root().string(),
                                 worker.list().size()).c_str());
   return 1;
