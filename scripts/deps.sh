@@ -10,12 +10,16 @@ klab_packages=(cmake ninja-build g++ pkg-config liblua5.4-dev libedit-dev libfmt
 # What only the tests need (scripts/test installs these too): xmllint checks the decks' SVG.
 # Real Kafka clients the serve tests drive (kcat is librdkafka; python3 clients: kafka-python, confluent-kafka).
 klab_test_packages=(libxml2-utils kcat python3-kafka python3-confluent-kafka)
+# The serve benchmark (klab_serve_bench, and its smoke ctest) drives klab serve and librdkafka's mock
+# cluster through librdkafka's C API; without it CMake leaves the benchmark out.
+klab_bench_packages=(librdkafka-dev)
 # npm packages (Marp renders the decks) are pinned in scripts/npm/package-lock.json and installed
 # with `npm ci` into build/npm by klab_install_npm.
 
 klab_install_deps() { klab_install_packages "${klab_packages[@]}"; }
+klab_install_bench_deps() { klab_install_packages "${klab_packages[@]}" "${klab_bench_packages[@]}"; }
 klab_install_test_deps() {
-  klab_install_packages "${klab_packages[@]}" "${klab_test_packages[@]}"
+  klab_install_packages "${klab_packages[@]}" "${klab_test_packages[@]}" "${klab_bench_packages[@]}"
   # Node.js may come from another source than Debian (its npm then ships inside the nodejs package,
   # and Debian's npm package would conflict), so npm is installed only when there is none.
   command -v npm >/dev/null 2>&1 || klab_install_packages nodejs npm

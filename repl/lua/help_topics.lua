@@ -359,7 +359,8 @@ Metadata, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, Leav
 DescribeGroups, ListGroups, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId,
 DescribeConfigs, AlterConfigs, CreatePartitions, DeleteGroups. A topic a client names that does not
 exist is created as with Kafka's auto.create.topics.enable=true (num.partitions, or --partitions N).
-Not served yet: transactions (a transactional.id gets COORDINATOR_NOT_AVAILABLE).
+Not served yet: transactions (a transactional.id gets COORDINATOR_NOT_AVAILABLE). Listeners are
+PLAINTEXT only: no TLS, no SASL (SaslHandshake is not in ApiVersions, so a SASL client stops there).
 
   kcat -b 127.0.0.1:9092 -L                  -- the brokers and topics, as on any Kafka cluster
 
