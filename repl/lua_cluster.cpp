@@ -73,6 +73,7 @@ void push_description(lua_State* L, const TopicDescription& description) {
 }
 
 int cluster_create_topic(lua_State* L) {
+  refuse_nested("c:create_topic()");
   Cluster& cluster = check_cluster(L, 1, "create_topic");
   std::string name = check_string(L, 2, "create_topic", "topic name (string)");
   TopicSpec spec;
@@ -94,6 +95,7 @@ int cluster_create_topic(lua_State* L) {
 }
 
 int cluster_delete_topic(lua_State* L) {
+  refuse_nested("c:delete_topic()");
   Cluster& cluster = check_cluster(L, 1, "delete_topic");
   Status deleted = cluster.delete_topic(check_string(L, 2, "delete_topic", "topic name (string)"));
   if (!deleted) return push_kafka_error(L, deleted.error());
@@ -102,6 +104,7 @@ int cluster_delete_topic(lua_State* L) {
 }
 
 int cluster_create_partitions(lua_State* L) {
+  refuse_nested("c:create_partitions()");
   Cluster& cluster = check_cluster(L, 1, "create_partitions");
   std::string name = check_string(L, 2, "create_partitions", "topic name (string)");
   int64_t total = check_integer(L, 3, "create_partitions");
@@ -113,6 +116,7 @@ int cluster_create_partitions(lua_State* L) {
 }
 
 int cluster_alter_topic_config(lua_State* L) {
+  refuse_nested("c:alter_topic_config()");
   Cluster& cluster = check_cluster(L, 1, "alter_topic_config");
   std::string name = check_string(L, 2, "alter_topic_config", "topic name (string)");
   check_table(L, 3, "alter_topic_config");
@@ -141,6 +145,7 @@ int cluster_now(lua_State* L) {
 }
 
 int cluster_advance(lua_State* L) {
+  refuse_nested("c:advance()");
   Cluster& cluster = check_cluster(L, 1, "advance");
   int64_t ms = check_integer(L, 2, "advance");
   if (ms < 0) throw LuaArgError("advance: time only moves forward (got a negative number of milliseconds)");
@@ -177,21 +182,27 @@ int push_status(lua_State* L, const Status& status) {
 }
 
 int cluster_stop_broker(lua_State* L) {
+  refuse_nested("c:stop_broker()");
   Cluster& cluster = check_cluster(L, 1, "stop_broker");
   return push_status(L, cluster.stop_broker(check_broker_id(L, 2, "stop_broker")));
 }
 
 int cluster_start_broker(lua_State* L) {
+  refuse_nested("c:start_broker()");
   Cluster& cluster = check_cluster(L, 1, "start_broker");
   return push_status(L, cluster.start_broker(check_broker_id(L, 2, "start_broker")));
 }
 
 int cluster_isolate(lua_State* L) {
+  refuse_nested("c:isolate()");
   Cluster& cluster = check_cluster(L, 1, "isolate");
   return push_status(L, cluster.isolate(check_broker_id(L, 2, "isolate")));
 }
 
-int cluster_heal(lua_State* L) { return push_status(L, check_cluster(L, 1, "heal").heal()); }
+int cluster_heal(lua_State* L) {
+  refuse_nested("c:heal()");
+  return push_status(L, check_cluster(L, 1, "heal").heal());
+}
 
 int cluster_controller(lua_State* L) {
   BrokerId controller = check_cluster(L, 1, "controller").controller();
@@ -201,6 +212,7 @@ int cluster_controller(lua_State* L) {
 }
 
 int cluster_elect_leaders(lua_State* L) {
+  refuse_nested("c:elect_leaders()");
   Cluster& cluster = check_cluster(L, 1, "elect_leaders");
   Result<int32_t> moved = cluster.elect_preferred_leaders(check_string(L, 2, "elect_leaders", "topic name (string)"));
   if (!moved) return push_kafka_error(L, moved.error());
@@ -251,17 +263,17 @@ int cluster_seed(lua_State* L) {
 }
 
 int cluster_tostring(lua_State* L) {
-  Cluster& cluster = check_cluster(L, 1, "__tostring");
+  // tostring never raises: a cluster finalized by hand still prints.
+  auto* handle = static_cast<ClusterHandle*>(opt_userdata(L, 1, kClusterType, "__tostring"));
+  if (!handle || !handle->cluster) {
+    lua_pushliteral(L, "klab cluster (closed)");
+    return 1;
+  }
+  const Cluster& cluster = *handle->cluster;
   std::string text = fmt::format("klab cluster: {} brokers, {} topics, seed {}, t={} ms", cluster.broker_ids().size(),
                                  cluster.topic_names().size(), cluster.seed(), cluster.now());
   lua_pushlstring(L, text.data(), text.size());
   return 1;
-}
-
-int cluster_gc(lua_State* L) {
-  auto* handle = static_cast<ClusterHandle*>(luaL_testudata(L, 1, kClusterType));
-  if (handle) handle->~ClusterHandle();
-  return 0;
 }
 
 const MethodDoc kClusterMethods[] = {
@@ -424,14 +436,11 @@ Cluster& push_new_cluster(lua_State* L, const ClusterOptions& options) {
 }
 
 Cluster& push_shared_cluster(lua_State* L, std::shared_ptr<Cluster> cluster) {
-  auto* handle = static_cast<ClusterHandle*>(lua_newuserdatauv(L, sizeof(ClusterHandle), 0));
-  new (handle) ClusterHandle{std::move(cluster)};
-  luaL_setmetatable(L, kClusterType);
-  return *handle->cluster;
+  return *push_object(L, kClusterType, ClusterHandle{std::move(cluster)}).cluster;
 }
 
 std::shared_ptr<Cluster> shared_cluster(lua_State* L, int index) {
-  auto* handle = static_cast<ClusterHandle*>(luaL_testudata(L, index, kClusterType));
+  auto* handle = static_cast<ClusterHandle*>(test_userdata(L, index, kClusterType));
   return handle ? handle->cluster : nullptr;
 }
 
@@ -440,7 +449,7 @@ const TypeDoc kClusterTypeDoc{kClusterType, "cluster",
                               kClusterMethods};
 
 void register_cluster_type(lua_State* L) {
-  static const luaL_Reg metamethods[] = {{"__gc", cluster_gc}, {"__tostring", lua_entry<cluster_tostring>}};
+  static const luaL_Reg metamethods[] = {{"__tostring", lua_entry<cluster_tostring>}};
   register_type(L, kClusterTypeDoc, metamethods);
   // Events print as a table with these columns first.
   luaL_newmetatable(L, "klab.ClusterEvents");

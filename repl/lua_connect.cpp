@@ -48,9 +48,9 @@ void push_worker(lua_State* L, Worker& worker) {
 
 // ---- Lua values <-> Connect data --------------------------------------------------------------------
 
-Json json_from_lua(lua_State* L, int index, int depth) {
+Json json_from_lua(lua_State* L, int index, LuaValueWalk& walk) {
   index = lua_absindex(L, index);
-  if (depth > 50) throw LuaArgError("a connector record nests tables more than 50 deep");
+  LuaValueWalk::Scope scope(walk, index);
   switch (lua_type(L, index)) {
     case LUA_TNIL: return nullptr;
     case LUA_TBOOLEAN: return static_cast<bool>(lua_toboolean(L, index));
@@ -68,40 +68,44 @@ Json json_from_lua(lua_State* L, int index, int depth) {
         Json array = Json::array();
         for (lua_Unsigned i = 1; i <= length; ++i) {
           lua_rawgeti(L, index, static_cast<lua_Integer>(i));
-          array.push_back(json_from_lua(L, -1, depth + 1));
+          array.push_back(json_from_lua(L, -1, walk));
           lua_pop(L, 1);
         }
         return array;
       }
-      std::vector<std::pair<std::string, int>> keys;  // sorted: Lua's table order is not stable
       Json object = Json::object();
       lua_pushnil(L);
-      std::vector<std::string> names;
+      std::vector<std::string> names;  // sorted: Lua's table order is not stable
       while (lua_next(L, index)) {
         lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING) throw LuaArgError("a record's table keys must be strings");
-        names.emplace_back(lua_tostring(L, -1));
+        if (lua_type(L, -1) != LUA_TSTRING) walk.fail("a record's table keys must be strings");
+        std::size_t size = 0;
+        const char* name = lua_tolstring(L, -1, &size);
+        names.emplace_back(name, size);
       }
       std::sort(names.begin(), names.end());
       for (const std::string& name : names) {
-        lua_getfield(L, index, name.c_str());
-        object[name] = json_from_lua(L, -1, depth + 1);
+        lua_pushlstring(L, name.data(), name.size());
+        lua_rawget(L, index);  // raw: a script's __index never runs here
+        object[name] = json_from_lua(L, -1, walk);
         lua_pop(L, 1);
       }
       return object;
     }
-    default: throw LuaArgError(fmt::format("a connector record cannot hold a {}", luaL_typename(L, index)));
+    default: walk.fail(fmt::format("a connector record cannot hold a {}", luaL_typename(L, index)));
   }
 }
 
 connect::SchemaAndValue data_from_lua(lua_State* L, int index) {
-  Json value = json_from_lua(L, index, 0);
+  LuaValueWalk walk(L, "a connector record", 50);
+  Json value = json_from_lua(L, index, walk);
   if (value.is_string()) return {connect::schema_of_type("string", true), std::move(value)};
   if (value.is_null()) return {std::nullopt, nullptr};
   return {std::nullopt, std::move(value)};
 }
 
-void push_json(lua_State* L, const Json& value) {
+void push_json(lua_State* L, const Json& value, int depth = 0) {
+  check_push_depth(L, depth);
   switch (value.type()) {
     case Json::value_t::null: lua_pushnil(L); break;
     case Json::value_t::boolean: lua_pushboolean(L, value.get<bool>()); break;
@@ -116,14 +120,15 @@ void push_json(lua_State* L, const Json& value) {
     case Json::value_t::array: {
       lua_createtable(L, static_cast<int>(value.size()), 0);
       lua_Integer i = 0;
-      for (const Json& element : value) push_json(L, element), lua_rawseti(L, -2, ++i);
+      for (const Json& element : value) push_json(L, element, depth + 1), lua_rawseti(L, -2, ++i);
       break;
     }
     default: {
       lua_createtable(L, 0, static_cast<int>(value.size()));
       for (auto it = value.begin(); it != value.end(); ++it) {
-        push_json(L, it.value());
-        lua_setfield(L, -2, it.key().c_str());
+        lua_pushlstring(L, it.key().data(), it.key().size());
+        push_json(L, it.value(), depth + 1);
+        lua_rawset(L, -3);
       }
     }
   }
@@ -145,18 +150,28 @@ int traceback_handler(lua_State* L) {
 }
 
 // Calls table.<name>(args...) pushed by `push_args`; nullopt or the Lua error with its traceback.
+// On success the results are on top of the stack; on failure the stack is as it was.
 std::optional<Failure> call_script(const ScriptRefs& refs, const char* name, int results,
                                    const std::function<int(lua_State*)>& push_args) {
   lua_State* L = refs.main;
+  const int top = lua_gettop(L);
+  if (!lua_checkstack(L, 8)) return Failure{"klab.LuaError", "no room on the Lua stack", {}};
   lua_pushcfunction(L, traceback_handler);
   const int handler = lua_gettop(L);
   lua_rawgeti(L, LUA_REGISTRYINDEX, refs.table);
-  lua_getfield(L, -1, name);
+  lua_pushstring(L, name);
+  lua_rawget(L, -2);  // raw: the connector table's __index is not called outside a protected call
   lua_remove(L, -2);
-  const int arguments = push_args(L);
-  if (lua_pcall(L, arguments, results, handler) != LUA_OK) {
+  int arguments = 0;
+  try {
+    arguments = push_args(L);
+  } catch (const std::exception& error) {
+    lua_settop(L, top);
+    return Failure{"klab.LuaError", error.what(), {}};
+  }
+  if (protected_call(L, arguments, results, handler) != LUA_OK) {
     std::string message = lua_tostring(L, -1) ? lua_tostring(L, -1) : "(a non-string error)";
-    lua_settop(L, handler - 1);
+    lua_settop(L, top);
     return Failure{"klab.LuaError", message, {}};
   }
   lua_remove(L, handler);
@@ -183,10 +198,11 @@ std::shared_ptr<connect::ScriptedConnector> scripted_from_table(lua_State* L, in
       if (auto failure = call_script(*refs, "poll", 1, [&](lua_State* S) { return lua_pushinteger(S, task_id), 1; }))
         return *failure;
       lua_State* S = refs->main;
+      const int result = lua_gettop(S);  // poll's result
       std::vector<ConnectRecord> records;
       try {
-        if (lua_type(S, -1) == LUA_TTABLE) {
-          for (lua_Integer i = 1; lua_rawgeti(S, -1, i) == LUA_TTABLE; ++i) {
+        if (lua_type(S, result) == LUA_TTABLE) {
+          for (lua_Integer i = 1; lua_rawgeti(S, result, i) == LUA_TTABLE; ++i) {
             ConnectRecord record;
             if (raw_field(S, -1, "topic") == LUA_TSTRING) record.topic = lua_tostring(S, -1);
             lua_pop(S, 1);
@@ -199,15 +215,14 @@ std::shared_ptr<connect::ScriptedConnector> scripted_from_table(lua_State* L, in
             lua_pop(S, 1);
             records.push_back(std::move(record));
           }
-          lua_pop(S, 1);
-        } else if (lua_type(S, -1) != LUA_TNIL) {
+        } else if (lua_type(S, result) != LUA_TNIL) {
           throw LuaArgError("poll must return a list of records { {key=, value=, topic=}, ... } or nil");
         }
       } catch (const std::exception& error) {
-        lua_pop(S, 1);
+        lua_settop(S, result - 1);
         return Failure{"klab.LuaError", error.what(), {}};
       }
-      lua_pop(S, 1);
+      lua_settop(S, result - 1);
       return records;
     };
   } else {
@@ -291,6 +306,7 @@ std::vector<std::pair<std::string, std::string>> entries_from_table(lua_State* L
 }
 
 int worker_create(lua_State* L) {
+  refuse_nested("w:create()");
   Worker& worker = check_worker(L, 1, "create");
   std::vector<std::pair<std::string, std::string>> entries;
   std::shared_ptr<connect::ScriptedConnector> scripted;
@@ -324,16 +340,20 @@ int worker_status(lua_State* L) {
 }
 
 int worker_pause(lua_State* L) {
+  refuse_nested("w:pause()");
   return push_status_result(L, check_worker(L, 1, "pause").pause(check_string(L, 2, "pause", "connector name")));
 }
 int worker_resume(lua_State* L) {
+  refuse_nested("w:resume()");
   return push_status_result(L, check_worker(L, 1, "resume").resume(check_string(L, 2, "resume", "connector name")));
 }
 int worker_delete(lua_State* L) {
+  refuse_nested("w:delete()");
   return push_status_result(L, check_worker(L, 1, "delete").remove(check_string(L, 2, "delete", "connector name")));
 }
 
 int worker_restart(lua_State* L) {
+  refuse_nested("w:restart()");
   Worker& worker = check_worker(L, 1, "restart");
   const std::string name = check_string(L, 2, "restart", "connector name");
   bool include_tasks = false, only_failed = false;
@@ -347,6 +367,7 @@ int worker_restart(lua_State* L) {
 }
 
 int worker_restart_task(lua_State* L) {
+  refuse_nested("w:restart_task()");
   Worker& worker = check_worker(L, 1, "restart_task");
   const std::string name = check_string(L, 2, "restart_task", "connector name");
   return push_status_result(L, worker.restart_task(name, static_cast<int32_t>(check_integer(L, 3, "restart_task"))));
@@ -419,7 +440,12 @@ int worker_dir(lua_State* L) {
 }
 
 int worker_tostring(lua_State* L) {
-  Worker& worker = check_worker(L, 1, "tostring");
+  auto* handle = static_cast<WorkerHandle*>(opt_userdata(L, 1, kWorkerType, "__tostring"));
+  if (!handle || !handle->worker) {  // tostring never raises, even on a worker finalized by hand
+    lua_pushliteral(L, "Connect worker (closed)");
+    return 1;
+  }
+  Worker& worker = *handle->worker;
   lua_pushstring(L, fmt::format("Connect worker (standalone) in {}: {} connector(s)", worker.directory().root().string(),
                                 worker.list().size()).c_str());
   return 1;
@@ -466,6 +492,7 @@ const TypeDoc kConnectWorkerTypeDoc{kWorkerType, "connect",
                                     kWorkerMethods};
 
 int cluster_connect(lua_State* L) {
+  refuse_nested("c:connect()");
   Cluster& cluster = check_cluster(L, 1, "connect");
   if (Worker* existing = Worker::of(cluster)) {
     if (!lua_isnoneornil(L, 2)) throw LuaArgError("connect: this cluster's worker is already running; call c:connect() without options");
@@ -496,6 +523,7 @@ int cluster_connect(lua_State* L) {
 // klab._connect_workdir(c, { ["name"] = "contents", ... } [, worker options]): a fresh temporary
 // directory holding those files, and the cluster's worker started in it (removed with the cluster).
 int klab_connect_workdir(lua_State* L) {
+  refuse_nested("klab._connect_workdir()");
   Cluster& cluster = check_cluster(L, 1, "_connect_workdir");
   if (files_forbidden(L)) throw LuaArgError("_connect_workdir is not available in a graded script");
   if (Worker::of(cluster)) throw LuaArgError("_connect_workdir: this cluster already has a Connect worker");

@@ -38,6 +38,8 @@ struct ConsumerHandle {
   std::vector<ConsumerRecord> records;  // reused by every poll
   std::shared_ptr<LuaCallbacks> callbacks;
   LuaSerdes serdes;  // key.deserializer / value.deserializer
+
+  void release(lua_State* L) { serdes.release(L); }
 };
 
 ConsumerHandle& check_handle(lua_State* L, int index, const char* function) {
@@ -65,7 +67,7 @@ void call_listener(const std::shared_ptr<LuaCallbacks>& callbacks, int ref, cons
   if (!L || ref == LUA_NOREF) return;
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
   push_partition_list(L, partitions);
-  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+  if (protected_call(L, 1, 0, 0) != LUA_OK) {
     std::string message = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(a non-string error)";
     lua_pop(L, 1);
     throw LuaArgError(fmt::format("{} listener: {}", name, message));
@@ -176,6 +178,7 @@ void push_record(lua_State* L, const ConsumerRecord& record) {
 }
 
 int consumer_assign(lua_State* L) {
+  refuse_nested("k:assign()");
   ConsumerHandle& handle = check_handle(L, 1, "assign");
   check_table(L, 2, "assign");
   Status assigned = handle.consumer->assign(topic_partition_list(L, 2, "assign"));
@@ -272,6 +275,7 @@ int push_deserialization_failure(lua_State* L, const ConsumerRecord& record, boo
 }
 
 int consumer_poll(lua_State* L) {
+  refuse_nested("k:poll()");
   ConsumerHandle& handle = check_handle(L, 1, "poll");
   int64_t timeout = opt_integer(L, 2, "poll").value_or(0);
   Result<std::size_t> polled = handle.consumer->poll(timeout, handle.records);
@@ -313,6 +317,7 @@ int consumer_poll(lua_State* L) {
 
 // subscribe(topic | {topics...} [, {on_assigned=, on_revoked=, on_lost=}])
 int consumer_subscribe(lua_State* L) {
+  refuse_nested("k:subscribe()");
   ConsumerHandle& handle = check_handle(L, 1, "subscribe");
   std::vector<std::string> topics;
   if (lua_type(L, 2) == LUA_TSTRING) {
@@ -340,6 +345,7 @@ int consumer_subscribe(lua_State* L) {
 }
 
 int consumer_unsubscribe(lua_State* L) {
+  refuse_nested("k:unsubscribe()");
   check_handle(L, 1, "unsubscribe").consumer->unsubscribe();
   return 0;
 }
@@ -403,7 +409,7 @@ int consumer_commit_async(lua_State* L) {
         lua_pushinteger(state, offset.offset), lua_setfield(state, -2, "offset");
         lua_rawseti(state, -2, ++i);
       }
-      if (lua_pcall(state, 2, 0, 0) != LUA_OK) {
+      if (protected_call(state, 2, 0, 0) != LUA_OK) {
         std::string message = lua_type(state, -1) == LUA_TSTRING ? lua_tostring(state, -1) : "(a non-string error)";
         lua_pop(state, 1);
         throw LuaArgError("commit_async callback: " + message);
@@ -454,36 +460,30 @@ int consumer_metrics(lua_State* L) {
 }
 
 int consumer_close(lua_State* L) {
-  auto* handle = static_cast<ConsumerHandle*>(check_userdata(L, 1, kConsumerType, "close"));
-  if (!handle->consumer) return 0;
+  refuse_nested("k:close()");
+  auto* handle = static_cast<ConsumerHandle*>(opt_userdata(L, 1, kConsumerType, "close"));
+  if (!handle || !handle->consumer) return 0;
   handle->callbacks->current = L;
   Status closed = handle->consumer->closed() ? ok_status() : handle->consumer->close();
-  handle->consumer.reset();
+  destroy_object(L, 1, kConsumerType);
   if (!closed) return push_kafka_error(L, closed.error());
   lua_pushboolean(L, true);
   return 1;
 }
 
 int consumer_crash(lua_State* L) {
+  refuse_nested("k:crash()");
   check_handle(L, 1, "crash").consumer->crash();
   return 0;
 }
 
 int consumer_tostring(lua_State* L) {
-  auto* handle = static_cast<ConsumerHandle*>(check_userdata(L, 1, kConsumerType, "__tostring"));
-  std::string text = handle->consumer ? fmt::format("klab consumer {} ({} partition(s) assigned)",
+  auto* handle = static_cast<ConsumerHandle*>(opt_userdata(L, 1, kConsumerType, "__tostring"));
+  std::string text = handle && handle->consumer ? fmt::format("klab consumer {} ({} partition(s) assigned)",
                                                     handle->consumer->client_id(), handle->consumer->assignment().size())
                                       : std::string("klab consumer (closed)");
   lua_pushlstring(L, text.data(), text.size());
   return 1;
-}
-
-int consumer_gc(lua_State* L) {
-  auto* handle = static_cast<ConsumerHandle*>(luaL_testudata(L, 1, kConsumerType));
-  if (!handle) return 0;
-  handle->serdes.release(L);
-  handle->~ConsumerHandle();
-  return 0;
 }
 
 const MethodDoc kConsumerMethods[] = {
@@ -537,6 +537,7 @@ const MethodDoc kConsumerMethods[] = {
 }  // namespace
 
 int new_consumer(lua_State* L) {
+  refuse_nested("c:consumer()");
   Cluster& cluster = check_cluster(L, 1, "consumer");
   ConfigEntries config;
   auto callbacks = std::make_shared<LuaCallbacks>();
@@ -596,7 +597,7 @@ const TypeDoc kConsumerTypeDoc{kConsumerType, "consumer",
                                kConsumerMethods};
 
 void register_consumer_type(lua_State* L) {
-  static const luaL_Reg metamethods[] = {{"__gc", consumer_gc}, {"__tostring", lua_entry<consumer_tostring>}};
+  static const luaL_Reg metamethods[] = {{"__tostring", lua_entry<consumer_tostring>}};
   register_type(L, kConsumerTypeDoc, metamethods);
   // Poll results print as a table with these columns first.
   luaL_newmetatable(L, "klab.ConsumerRecords");

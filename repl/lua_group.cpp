@@ -149,6 +149,7 @@ int cluster_describe_group(lua_State* L) {
 }
 
 int cluster_reset_offsets(lua_State* L) {
+  refuse_nested("c:reset_offsets()");
   Cluster& cluster = check_cluster(L, 1, "reset_offsets");
   check_table(L, 2, "reset_offsets");
   // Unknown keys are refused: a typo ("to_erliest") must not become a silent dry run of nothing.
@@ -256,6 +257,7 @@ int cluster_reset_offsets(lua_State* L) {
 }
 
 int cluster_delete_group(lua_State* L) {
+  refuse_nested("c:delete_group()");
   Cluster& cluster = check_cluster(L, 1, "delete_group");
   Status deleted = group::delete_group(cluster, check_string(L, 2, "delete_group", "group id (string)"));
   if (!deleted) return push_kafka_error(L, deleted.error());

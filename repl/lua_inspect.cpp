@@ -48,22 +48,20 @@ inspect::Inspector* live_recorder(const InspectorHandle& handle) {
 }
 
 InspectorHandle& push_handle(lua_State* L, InspectorHandle handle) {
-  auto* slot = static_cast<InspectorHandle*>(lua_newuserdatauv(L, sizeof(InspectorHandle), 0));
-  new (slot) InspectorHandle(std::move(handle));
-  luaL_setmetatable(L, kInspectorType);
-  return *slot;
+  return push_object(L, kInspectorType, std::move(handle));
 }
 
 // Which database a call means; `first` is set to the index of its first argument after the handle.
 InspectorHandle resolve(lua_State* L, const char* function, int& first) {
   first = 1;
-  if (auto* handle = static_cast<InspectorHandle*>(luaL_testudata(L, 1, kInspectorType))) {
+  if (luaL_testudata(L, 1, kInspectorType)) {
+    auto* handle = static_cast<InspectorHandle*>(check_userdata(L, 1, kInspectorType, function));
     first = 2;
     if (!handle->database) throw LuaArgError(fmt::format("inspect.{}: this inspector was closed", function));
     return *handle;
   }
   lua_getfield(L, LUA_REGISTRYINDEX, kCurrentKey);
-  if (auto* current = static_cast<InspectorHandle*>(luaL_testudata(L, -1, kInspectorType)); current && current->database) {
+  if (auto* current = static_cast<InspectorHandle*>(test_userdata(L, -1, kInspectorType)); current && current->database) {
     InspectorHandle copy = *current;
     lua_pop(L, 1);
     return copy;
@@ -234,10 +232,11 @@ int inspect_schema(lua_State* L) {
 }
 
 int inspect_close(lua_State* L) {
-  auto* handle = static_cast<InspectorHandle*>(luaL_testudata(L, 1, kInspectorType));
+  refuse_nested("inspect.close()");
+  auto* handle = static_cast<InspectorHandle*>(test_userdata(L, 1, kInspectorType));
   if (!handle) {
     lua_getfield(L, LUA_REGISTRYINDEX, kCurrentKey);
-    handle = static_cast<InspectorHandle*>(luaL_testudata(L, -1, kInspectorType));
+    handle = static_cast<InspectorHandle*>(test_userdata(L, -1, kInspectorType));
     lua_pop(L, 1);  // the registry still holds it
   }
   if (!handle || !handle->database) return 0;
@@ -246,11 +245,6 @@ int inspect_close(lua_State* L) {
   if (inspect::Inspector* recorder = live_recorder(*handle)) recorder->close();
   handle->database.reset();
   handle->cluster.reset();
-  return 0;
-}
-
-int inspector_gc(lua_State* L) {
-  static_cast<InspectorHandle*>(lua_touserdata(L, 1))->~InspectorHandle();
   return 0;
 }
 
@@ -325,7 +319,7 @@ const TypeDoc kInspectorTypeDoc{
     kInspectorMethods};
 
 void register_inspect(lua_State* L) {
-  static const luaL_Reg metamethods[] = {{"__gc", inspector_gc}, {"__tostring", lua_entry<inspector_tostring>}};
+  static const luaL_Reg metamethods[] = {{"__tostring", lua_entry<inspector_tostring>}};
   register_type(L, kInspectorTypeDoc, metamethods);
   lua_createtable(L, 0, static_cast<int>(std::size(kInspectorMethods)));
   for (const MethodDoc& method : kInspectorMethods) {

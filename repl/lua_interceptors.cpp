@@ -31,9 +31,16 @@ lua_State* main_state(lua_State* L) {
 // Pushes interceptor i's function `name`; false (nothing pushed) when it has none.
 bool push_hook(const InterceptorList& list, std::size_t i, const char* name) {
   lua_State* L = list.main;
+  if (!lua_checkstack(L, 8)) return false;
   lua_rawgeti(L, LUA_REGISTRYINDEX, list.ref);
-  lua_rawgeti(L, -1, static_cast<lua_Integer>(i + 1));
-  lua_getfield(L, -1, name);
+  // Raw reads: the script may have changed its tables since (to a non-table, or one with __index),
+  // and nothing here may run its code or raise outside a protected call.
+  if (lua_rawgeti(L, -1, static_cast<lua_Integer>(i + 1)) != LUA_TTABLE) {  // the list itself is klab's
+    lua_pop(L, 2);
+    return false;
+  }
+  lua_pushstring(L, name);
+  lua_rawget(L, -2);
   if (!lua_isfunction(L, -1)) {
     lua_pop(L, 3);
     return false;
@@ -44,7 +51,7 @@ bool push_hook(const InterceptorList& list, std::size_t i, const char* name) {
 }
 
 void call_hook(lua_State* L, int arguments, const char* name) {
-  if (lua_pcall(L, arguments, 0, 0) != LUA_OK) {
+  if (protected_call(L, arguments, 0, 0) != LUA_OK) {
     std::cerr << "error in interceptor " << name << " (Kafka logs it and goes on): "
               << (lua_tostring(L, -1) ? lua_tostring(L, -1) : "?") << '\n';
     lua_pop(L, 1);

@@ -146,13 +146,13 @@ int klab_compare_producers(lua_State* L) {
     std::optional<std::string_view> source = embedded_lua("throughput.lua");
     if (!source) throw LuaArgError("compare_producers: throughput.lua is not embedded in this binary");
     raise_on_failure(luaL_loadbuffer(L, source->data(), source->size(), "=throughput.lua"));
-    raise_on_failure(lua_pcall(L, 0, 1, 0));
+    raise_on_failure(protected_call(L, 0, 1, 0, true));
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, "klab.throughput");
   }
   lua_getfield(L, -1, "compare_producers");
   lua_pushvalue(L, 1);
-  raise_on_failure(lua_pcall(L, 1, 2, 0));
+  raise_on_failure(protected_call(L, 1, 2, 0, true));
   return 2;
 }
 
@@ -162,8 +162,9 @@ int klab_compare_producers(lua_State* L) {
 int klab_format_offsets_record(lua_State* L) {
   auto bytes = [L](int index) -> std::optional<std::string_view> {
     if (lua_isnoneornil(L, index)) return std::nullopt;
+    if (lua_type(L, index) != LUA_TSTRING) arg_error(L, index, "format_offsets_record", "string or nil");
     size_t length = 0;
-    const char* data = luaL_checklstring(L, index, &length);
+    const char* data = lua_tolstring(L, index, &length);
     return std::string_view(data, length);
   };
   const std::optional<std::string_view> key = bytes(1), value = bytes(2);

@@ -69,11 +69,13 @@ int cluster_describe_configs(lua_State* L) {
 }
 
 int cluster_run_retention(lua_State* L) {
+  refuse_nested("c:run_retention()");
   push_reports(L, check_cluster(L, 1, "run_retention").run_retention(), false);
   return 1;
 }
 
 int cluster_run_cleaner(lua_State* L) {
+  refuse_nested("c:run_cleaner()");
   push_reports(L, check_cluster(L, 1, "run_cleaner").run_cleaner(), true);
   return 1;
 }
@@ -140,6 +142,7 @@ int cluster_dump_log(lua_State* L) {
 }
 
 int cluster_delete_records(lua_State* L) {
+  refuse_nested("c:delete_records()");
   Cluster& cluster = check_cluster(L, 1, "delete_records");
   const std::string topic = check_string(L, 2, "delete_records", "topic name (string)");
   const int32_t partition = check_partition(L, 3, "delete_records");

@@ -21,6 +21,12 @@ struct ProducerHandle {
   std::unique_ptr<Producer> producer;
   int partitioner_ref = LUA_NOREF;  // a Lua partitioner function, released with the producer
   LuaSerdes serdes;                 // key.serializer / value.serializer
+
+  void release(lua_State* L) {
+    if (partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, partitioner_ref);
+    partitioner_ref = LUA_NOREF;
+    serdes.release(L);
+  }
 };
 
 ProducerHandle& check_producer_handle(lua_State* L, int index, const char* function) {
@@ -56,13 +62,6 @@ bool serialize_field(lua_State* L, ProducerHandle& handle, const std::string& to
   return true;
 }
 
-lua_State* main_thread(lua_State* L) {
-  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
-  lua_State* main = lua_tothread(L, -1);
-  lua_pop(L, 1);
-  return main;
-}
-
 void push_metadata(lua_State* L, const RecordMetadata& metadata) {
   lua_createtable(L, 0, 4);
   lua_pushlstring(L, metadata.topic.data(), metadata.topic.size()), lua_setfield(L, -2, "topic");
@@ -74,6 +73,7 @@ void push_metadata(lua_State* L, const RecordMetadata& metadata) {
 
 int metadata_tostring(lua_State* L) {
   // Java's RecordMetadata.toString(): topic-partition@offset
+  check_table(L, 1, "__tostring");
   raw_field(L, 1, "topic");
   raw_field(L, 1, "partition");
   raw_field(L, 1, "offset");
@@ -193,7 +193,7 @@ int producer_send(lua_State* L) {
     int arguments = 1;
     if (error) arguments = push_kafka_error(main, *error);
     else push_metadata(main, metadata);
-    if (lua_pcall(main, arguments, 0, 0) != LUA_OK) report_callback_error(main);
+    if (protected_call(main, arguments, 0, 0) != LUA_OK) report_callback_error(main);
   });
   if (!queued) {
     luaL_unref(L, LUA_REGISTRYINDEX, callback_ref);
@@ -204,6 +204,7 @@ int producer_send(lua_State* L) {
 }
 
 int producer_flush(lua_State* L) {
+  refuse_nested("p:flush()");
   check_producer(L, 1, "flush").flush();
   return 0;
 }
@@ -220,9 +221,11 @@ int producer_metrics(lua_State* L) {
 }
 
 int producer_close(lua_State* L) {
-  auto* handle = static_cast<ProducerHandle*>(check_userdata(L, 1, kProducerType, "close"));
+  refuse_nested("p:close()");
+  auto* handle = static_cast<ProducerHandle*>(opt_userdata(L, 1, kProducerType, "close"));
+  if (!handle) return 0;  // closed already
   if (handle->producer) handle->producer->flush();
-  handle->producer.reset();
+  destroy_object(L, 1, kProducerType);
   return 0;
 }
 
@@ -232,23 +235,14 @@ int producer_client_id(lua_State* L) {
 }
 
 int producer_tostring(lua_State* L) {
-  auto* handle = static_cast<ProducerHandle*>(check_userdata(L, 1, kProducerType, "__tostring"));
-  std::string text = handle->producer ? fmt::format("klab producer {} (acks={}, {} batch(es) buffered)",
+  auto* handle = static_cast<ProducerHandle*>(opt_userdata(L, 1, kProducerType, "__tostring"));
+  std::string text = handle && handle->producer ? fmt::format("klab producer {} (acks={}, {} batch(es) buffered)",
                                                     handle->producer->client_id(),
                                                     handle->producer->config().get_string("acks"),
                                                     handle->producer->buffered_batches())
                                       : std::string("klab producer (closed)");
   lua_pushlstring(L, text.data(), text.size());
   return 1;
-}
-
-int producer_gc(lua_State* L) {
-  auto* handle = static_cast<ProducerHandle*>(luaL_testudata(L, 1, kProducerType));
-  if (!handle) return 0;
-  if (handle->partitioner_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, handle->partitioner_ref);
-  handle->serdes.release(L);
-  handle->~ProducerHandle();
-  return 0;
 }
 
 const MethodDoc kProducerMethods[] = {
@@ -278,6 +272,7 @@ const MethodDoc kProducerMethods[] = {
 }  // namespace
 
 int new_producer(lua_State* L) {
+  refuse_nested("c:producer()");
   Cluster& cluster = check_cluster(L, 1, "producer");
   ConfigEntries config;
   CustomPartitioner custom;
@@ -323,7 +318,7 @@ int new_producer(lua_State* L) {
       key ? (void)lua_pushlstring(main, key->data(), key->size()) : lua_pushnil(main);
       value ? (void)lua_pushlstring(main, value->data(), value->size()) : lua_pushnil(main);
       lua_pushinteger(main, count);
-      if (lua_pcall(main, 4, 1, 0) != LUA_OK) {
+      if (protected_call(main, 4, 1, 0) != LUA_OK) {
         std::string message = lua_tostring(main, -1) ? lua_tostring(main, -1) : "error";
         lua_pop(main, 1);
         throw std::runtime_error("custom partitioner failed: " + message);
@@ -362,7 +357,7 @@ const TypeDoc kProducerTypeDoc{kProducerType, "producer",
                                kProducerMethods};
 
 void register_producer_type(lua_State* L) {
-  static const luaL_Reg metamethods[] = {{"__gc", producer_gc}, {"__tostring", lua_entry<producer_tostring>}};
+  static const luaL_Reg metamethods[] = {{"__tostring", lua_entry<producer_tostring>}};
   register_type(L, kProducerTypeDoc, metamethods);
   luaL_newmetatable(L, "klab.RecordMetadata");
   lua_pushcfunction(L, lua_entry<metadata_tostring>);

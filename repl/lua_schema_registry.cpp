@@ -182,7 +182,12 @@ int registry_restart(lua_State* L) {
 }
 
 int registry_tostring(lua_State* L) {
-  auto& registry = check_registry(L, "__tostring");
+  auto* handle = static_cast<RegistryHandle*>(opt_userdata(L, 1, kRegistryType, "__tostring"));
+  if (!handle || !handle->registry) {  // tostring never raises, even on a registry finalized by hand
+    lua_pushliteral(L, "klab schema registry (closed)");
+    return 1;
+  }
+  auto& registry = *handle->registry;
   std::string text = fmt::format("klab schema registry ({} subject(s), compatibility {})", registry.subjects().size(),
                                  schema::compatibility_level_name(registry.compatibility(std::nullopt)));
   lua_pushlstring(L, text.data(), text.size());

@@ -16,7 +16,7 @@ void LuaSerdes::release(lua_State* L) {
 }
 
 int ref_function_field(lua_State* L, int table, const char* name) {
-  if (lua_getfield(L, table, name) != LUA_TFUNCTION) {
+  if (raw_field(L, table, name) != LUA_TFUNCTION) {  // raw: a config table's __index never runs here
     lua_pop(L, 1);
     return LUA_NOREF;
   }
@@ -36,7 +36,7 @@ schema::SchemaResult<std::optional<std::string>> serialize_lua_value(lua_State* 
     lua_rawgeti(L, LUA_REGISTRYINDEX, function);
     lua_pushlstring(L, topic.data(), topic.size());
     lua_pushvalue(L, index);
-    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+    if (protected_call(L, 2, 1, 0) != LUA_OK) {
       std::string message = lua_tostring(L, -1) ? lua_tostring(L, -1) : "error";
       lua_pop(L, 1);
       throw LuaArgError(fmt::format("{}.serializer function failed: {}", is_key ? "key" : "value", message));
@@ -65,7 +65,7 @@ std::optional<schema::SchemaError> push_deserialized(lua_State* L, const LuaSerd
     lua_rawgeti(L, LUA_REGISTRYINDEX, function);
     lua_pushlstring(L, topic.data(), topic.size());
     bytes ? (void)lua_pushlstring(L, bytes->data(), bytes->size()) : lua_pushnil(L);
-    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+    if (protected_call(L, 2, 1, 0) != LUA_OK) {
       std::string message = lua_tostring(L, -1) ? lua_tostring(L, -1) : "error";
       lua_pop(L, 1);
       return schema::serialization_error(fmt::format("{}.deserializer function failed: {}", is_key ? "key" : "value", message));

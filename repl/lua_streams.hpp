@@ -51,7 +51,7 @@ void lua_print_line(const std::shared_ptr<LuaFunctions>& functions, const std::s
 
 // klab.StreamsBuilder userdata.
 struct BuilderHandle {
-  std::unique_ptr<streams::StreamsBuilder> builder;
+  std::shared_ptr<streams::StreamsBuilder> builder;  // shared with the handles that point into it
   std::shared_ptr<LuaFunctions> functions;
 };
 constexpr const char* kStreamsBuilderType = "klab.StreamsBuilder";

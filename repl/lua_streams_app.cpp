@@ -68,6 +68,7 @@ void push_rows(lua_State* L, const std::vector<std::pair<std::string, std::strin
 // ---- klab.StreamsApp
 
 int app_start(lua_State* L) {
+  refuse_nested("app:start()");
   Status started = check_app(L, "start").start();
   if (!started) return push_kafka_error(L, started.error());
   lua_pushboolean(L, 1);
@@ -75,6 +76,7 @@ int app_start(lua_State* L) {
 }
 
 int app_close(lua_State* L) {
+  refuse_nested("app:close()");
   Status closed = check_app(L, "close").close();
   if (!closed) return push_kafka_error(L, closed.error());
   lua_pushboolean(L, 1);
@@ -134,14 +136,12 @@ int app_metrics(lua_State* L) {
   return 1;
 }
 
-int app_gc(lua_State* L) {
-  static_cast<AppHandle*>(lua_touserdata(L, 1))->~AppHandle();
-  return 0;
-}
-
 int app_tostring(lua_State* L) {
-  KafkaStreams& app = check_app(L, "tostring");
-  std::string text = fmt::format("StreamsApp {} ({})", app.application_id(), streams_state_name(app.state()));
+  // tostring never raises: a closed application still prints, as a closed producer or consumer does.
+  auto* handle = static_cast<AppHandle*>(opt_userdata(L, 1, kStreamsAppType, "__tostring"));
+  std::string text = handle && handle->app ? fmt::format("StreamsApp {} ({})", handle->app->application_id(),
+                                                         streams_state_name(handle->app->state()))
+                                           : std::string("StreamsApp (closed)");
   lua_pushlstring(L, text.data(), text.size());
   return 1;
 }
@@ -149,6 +149,7 @@ int app_tostring(lua_State* L) {
 // ---- klab.TopologyTestDriver
 
 int driver_pipe_input(lua_State* L) {
+  refuse_nested("d:pipe_input()");
   TopologyTestDriver& driver = check_driver(L, "pipe_input");
   std::string topic = check_string(L, 2, "pipe_input", "topic name");
   Bytes key = opt_string(L, 3, "pipe_input");
@@ -185,11 +186,6 @@ int driver_store(lua_State* L) {
 int driver_dropped_records(lua_State* L) {
   lua_pushinteger(L, check_driver(L, "dropped_records").dropped_records());
   return 1;
-}
-
-int driver_gc(lua_State* L) {
-  static_cast<DriverHandle*>(lua_touserdata(L, 1))->~DriverHandle();
-  return 0;
 }
 
 const MethodDoc kAppMethods[] = {
@@ -229,6 +225,7 @@ const TypeDoc kTestDriverTypeDoc{kTestDriverType, "topology_test_driver",
                                  "Runs a topology without a cluster: klab.topology_test_driver(builder).", kDriverMethods};
 
 int new_streams_app(lua_State* L) {
+  refuse_nested("c:streams()");
   Cluster& cluster = check_cluster(L, 1, "streams");
   BuilderHandle& builder = check_builder(L, 2, "streams");
   std::shared_ptr<const Topology> topology = build_topology(L, 2, "streams");
@@ -259,17 +256,14 @@ int new_topology_test_driver(lua_State* L) {
   std::shared_ptr<const Topology> topology = build_topology(L, 1, "topology_test_driver");
   auto driver = TopologyTestDriver::create(topology);
   if (!driver) throw LuaArgError("topology_test_driver: " + driver.error().message);
-  auto* slot = static_cast<DriverHandle*>(lua_newuserdatauv(L, sizeof(DriverHandle), 0));
-  new (slot) DriverHandle{std::move(*driver), builder.functions};
-  luaL_setmetatable(L, kTestDriverType);
+  push_object(L, kTestDriverType, DriverHandle{std::move(*driver), builder.functions});
   return 1;
 }
 
 void register_streams_app_types(lua_State* L) {
-  static const luaL_Reg app_meta[] = {{"__gc", app_gc}, {"__tostring", lua_entry<app_tostring>}};
+  static const luaL_Reg app_meta[] = {{"__tostring", lua_entry<app_tostring>}};
   register_type(L, kStreamsAppTypeDoc, app_meta);
-  static const luaL_Reg driver_meta[] = {{"__gc", driver_gc}};
-  register_type(L, kTestDriverTypeDoc, driver_meta);
+  register_type(L, kTestDriverTypeDoc, {});
 }
 
 }  // namespace klab

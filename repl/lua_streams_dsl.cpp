@@ -30,26 +30,22 @@ T& check_handle(lua_State* L, int index, const char* type, const char* function)
 template <class T>
 void push_handle(lua_State* L, const char* type, T value, int owner) {
   owner = lua_absindex(L, owner);
-  auto* slot = static_cast<T*>(lua_newuserdatauv(L, sizeof(T), 1));
-  new (slot) T(std::move(value));
   if (luaL_testudata(L, owner, kStreamsBuilderType))
     lua_pushvalue(L, owner);
   else
     lua_getiuservalue(L, owner, 1);
+  // The handle points into the builder: it keeps the builder itself alive, not only its userdata.
+  auto* builder = static_cast<BuilderHandle*>(test_userdata(L, -1, kStreamsBuilderType));
+  if (!builder || !builder->builder) throw LuaArgError("this stream's builder is gone");
+  push_object(L, type, std::move(value), 1, builder->builder);
+  lua_insert(L, -2);
   lua_setiuservalue(L, -2, 1);
-  luaL_setmetatable(L, type);
-}
-
-template <class T>
-int gc_handle(lua_State* L) {
-  static_cast<T*>(lua_touserdata(L, 1))->~T();
-  return 0;
 }
 
 // The builder of the handle at `index`, for its Lua functions.
 BuilderHandle& owner_builder(lua_State* L, int index) {
   lua_getiuservalue(L, index, 1);
-  auto* builder = static_cast<BuilderHandle*>(luaL_testudata(L, -1, kStreamsBuilderType));
+  auto* builder = static_cast<BuilderHandle*>(test_userdata(L, -1, kStreamsBuilderType));
   lua_pop(L, 1);  // the handle keeps it referenced
   if (!builder || !builder->builder) throw LuaArgError("this stream's builder is gone");
   return *builder;
@@ -63,11 +59,6 @@ LuaFunction function_arg(lua_State* L, int self, int index, const char* operatio
 std::optional<std::string> opt_name(lua_State* L, int index, const char* function) { return opt_string(L, index, function); }
 
 // ---- klab.StreamsBuilder
-
-int builder_gc(lua_State* L) {
-  static_cast<BuilderHandle*>(lua_touserdata(L, 1))->~BuilderHandle();
-  return 0;
-}
 
 int builder_stream(lua_State* L) {
   BuilderHandle& handle = check_builder(L, 1, "stream");
@@ -176,12 +167,12 @@ int stream_group_by(lua_State* L) {
 
 int stream_join_kind(lua_State* L, const char* name, bool left) {
   KStream& stream = check_stream(L, 1, name);
-  if (auto* table = static_cast<KTable*>(luaL_testudata(L, 2, kKTableType))) {
+  if (auto* table = static_cast<KTable*>(test_userdata(L, 2, kKTableType))) {
     ValueJoiner joiner = lua_joiner(function_arg(L, 1, 3, name));
     push_handle(L, kKStreamType, left ? stream.left_join(*table, joiner) : stream.join(*table, joiner), 1);
     return 1;
   }
-  if (auto* global = static_cast<GlobalKTable*>(luaL_testudata(L, 2, kGlobalKTableType))) {
+  if (auto* global = static_cast<GlobalKTable*>(test_userdata(L, 2, kGlobalKTableType))) {
     KeySelector selector = lua_value_mapper(function_arg(L, 1, 3, name));
     ValueJoiner joiner = lua_joiner(function_arg(L, 1, 4, name));
     push_handle(L, kKStreamType,
@@ -197,7 +188,9 @@ int stream_join(lua_State* L) { return stream_join_kind(L, "join", false); }
 int stream_left_join(lua_State* L) { return stream_join_kind(L, "left_join", true); }
 
 int stream_tostring(lua_State* L) {
-  std::string text = "KStream " + check_stream(L, 1, "tostring").node_name();
+  // tostring never raises: a stream whose handle was finalized by hand still prints.
+  auto* stream = static_cast<KStream*>(opt_userdata(L, 1, kKStreamType, "__tostring"));
+  std::string text = stream ? "KStream " + stream->node_name() : std::string("KStream (closed)");
   lua_pushlstring(L, text.data(), text.size());
   return 1;
 }
@@ -410,25 +403,19 @@ std::shared_ptr<const Topology> build_topology(lua_State* L, int index, const ch
 
 int new_streams_builder(lua_State* L) {
   auto functions = std::make_shared<LuaFunctions>(L);
-  auto* slot = static_cast<BuilderHandle*>(lua_newuserdatauv(L, sizeof(BuilderHandle), 0));
-  new (slot) BuilderHandle{std::make_unique<StreamsBuilder>(), std::move(functions)};
-  luaL_setmetatable(L, kStreamsBuilderType);
+  push_object(L, kStreamsBuilderType, BuilderHandle{std::make_shared<StreamsBuilder>(), std::move(functions)});
   return 1;
 }
 
 void register_streams_dsl_types(lua_State* L) {
-  static const luaL_Reg builder_meta[] = {{"__gc", builder_gc}, {"__tostring", lua_entry<builder_tostring>}};
+  static const luaL_Reg builder_meta[] = {{"__tostring", lua_entry<builder_tostring>}};
   register_type(L, kStreamsBuilderTypeDoc, builder_meta);
-  static const luaL_Reg stream_meta[] = {{"__gc", gc_handle<KStream>}, {"__tostring", lua_entry<stream_tostring>}};
+  static const luaL_Reg stream_meta[] = {{"__tostring", lua_entry<stream_tostring>}};
   register_type(L, kKStreamTypeDoc, stream_meta);
-  static const luaL_Reg table_meta[] = {{"__gc", gc_handle<KTable>}};
-  register_type(L, kKTableTypeDoc, table_meta);
-  static const luaL_Reg grouped_meta[] = {{"__gc", gc_handle<KGroupedStream>}};
-  register_type(L, kGroupedTypeDoc, grouped_meta);
-  static const luaL_Reg branched_meta[] = {{"__gc", gc_handle<BranchedKStream>}};
-  register_type(L, kBranchedTypeDoc, branched_meta);
-  static const luaL_Reg global_meta[] = {{"__gc", gc_handle<GlobalKTable>}};
-  register_type(L, kGlobalKTableTypeDoc, global_meta);
+  register_type(L, kKTableTypeDoc, {});
+  register_type(L, kGroupedTypeDoc, {});
+  register_type(L, kBranchedTypeDoc, {});
+  register_type(L, kGlobalKTableTypeDoc, {});
 }
 
 }  // namespace klab

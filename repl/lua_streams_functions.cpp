@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "lua_streams.hpp"
+#include "lua_support.hpp"
 
 namespace klab {
 
@@ -85,7 +86,7 @@ Call call(const LuaFunction& function, std::initializer_list<const Bytes*> args)
   lua_pushcfunction(L, traceback);
   lua_pushcfunction(L, trampoline);
   lua_pushlightuserdata(L, &frame);
-  if (lua_pcall(L, 1, LUA_MULTRET, base + 1) != LUA_OK) {
+  if (protected_call(L, 1, LUA_MULTRET, base + 1) != LUA_OK) {
     std::string message = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(an error object that is not a string)";
     lua_settop(L, base);
     throw std::runtime_error(fmt::format("the {} function raised an error: {}", function.operation, message));
@@ -254,7 +255,7 @@ void lua_print_line(const std::shared_ptr<LuaFunctions>& functions, const std::s
   if (!lua_checkstack(L, 4)) return;
   lua_pushcfunction(L, print_trampoline);
   lua_pushlightuserdata(L, const_cast<std::string*>(&line));
-  (void)lua_pcall(L, 1, 0, 0);  // a print that fails (output limit) must not stop the application
+  (void)protected_call(L, 1, 0, 0);  // a print that fails (output limit) must not stop the application
   lua_settop(L, base);
 }
 

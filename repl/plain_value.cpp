@@ -2,18 +2,18 @@
 
 #include <stdexcept>
 
+#include "lua_support.hpp"
+
 namespace klab {
 namespace {
 
 struct Copier {
   lua_State* L;
-  PlainLimits limits;
-  int64_t nodes = 0;
+  LuaValueWalk& walk;
 
-  PlainValue copy(int index, int depth) {
-    if (++nodes > limits.max_nodes)
-      throw std::runtime_error("the value is too large (more than " + std::to_string(limits.max_nodes) + " parts)");
+  PlainValue copy(int index) {
     index = lua_absindex(L, index);
+    LuaValueWalk::Scope scope(walk, index);  // counts the value; depth, cycles and stack room for a table
     PlainValue out;
     switch (lua_type(L, index)) {
       case LUA_TNIL: break;
@@ -29,14 +29,11 @@ struct Copier {
         break;
       }
       case LUA_TTABLE: {
-        if (depth >= limits.max_depth)
-          throw std::runtime_error("tables nested more than " + std::to_string(limits.max_depth) + " deep (or a cycle)");
         auto table = std::make_shared<PlainValue::Table>();
-        luaL_checkstack(L, 3, "copying a value");
         lua_pushnil(L);
         while (lua_next(L, index) != 0) {  // raw: no __pairs, no __index
-          PlainValue key = copy(-2, depth + 1);
-          PlainValue value = copy(-1, depth + 1);
+          PlainValue key = copy(-2);
+          PlainValue value = copy(-1);
           table->emplace_back(std::move(key), std::move(value));
           lua_pop(L, 1);
         }
@@ -44,22 +41,15 @@ struct Copier {
         break;
       }
       default:
-        throw std::runtime_error(std::string("a ") + lua_typename(L, lua_type(L, index)) +
-                                 " is not plain data (use numbers, strings, booleans and tables)");
+        walk.fail(std::string("a ") + lua_typename(L, lua_type(L, index)) +
+                  " is not plain data (use numbers, strings, booleans and tables)");
     }
     return out;
   }
 };
 
-}  // namespace
-
-PlainValue plain_from_lua(lua_State* L, int index, const PlainLimits& limits) {
-  Copier copier{L, limits};
-  return copier.copy(index, 0);
-}
-
-void push_plain(lua_State* L, const PlainValue& value) {
-  luaL_checkstack(L, 3, "pushing a value");
+void push_at_depth(lua_State* L, const PlainValue& value, int depth) {
+  check_push_depth(L, depth);
   std::visit(
       [&](const auto& held) {
         using T = std::decay_t<decltype(held)>;
@@ -71,13 +61,31 @@ void push_plain(lua_State* L, const PlainValue& value) {
         else {
           lua_createtable(L, 0, static_cast<int>(held->size()));
           for (const auto& [key, item] : *held) {
-            push_plain(L, key);
-            push_plain(L, item);
+            push_at_depth(L, key, depth + 1);
+            push_at_depth(L, item, depth + 1);
             lua_rawset(L, -3);
           }
         }
       },
       value.value);
+}
+
+}  // namespace
+
+PlainValue plain_from_lua(lua_State* L, int index, const PlainLimits& limits) {
+  LuaValueWalk walk(L, "", limits.max_depth, limits.max_nodes);
+  Copier copier{L, walk};
+  return copier.copy(index);
+}
+
+void push_plain(lua_State* L, const PlainValue& value) {
+  const int top = lua_gettop(L);
+  try {
+    push_at_depth(L, value, 0);
+  } catch (...) {
+    lua_settop(L, top);
+    throw;
+  }
 }
 
 }  // namespace klab

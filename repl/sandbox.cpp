@@ -2,17 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
 #include "inspect/inspect_database.hpp"
 #include "lua_bindings.hpp"
+#include "lua_support.hpp"
 
 namespace klab {
 namespace {
 
 constexpr int kHookInterval = 1000;                // instructions between two limit checks
 constexpr int64_t kGraceBytes = int64_t{1} << 20;  // lets error messages be built after a memory stop
+// Past the limit, a binding body may still allocate this much (at least): a memory error raised
+// there would longjmp over its live C++ objects, so the script is stopped once the body returned.
+constexpr int64_t kBindingSlackBytes = int64_t{64} << 20;
 constexpr std::size_t kMaxAnswers = 1000;
 constexpr std::size_t kMaxOwnClusters = 16;
 
@@ -43,7 +48,7 @@ Sandbox::Sandbox(const SandboxLimits& limits) : limits_(limits) {
 }
 
 Sandbox::~Sandbox() {
-  if (L_) lua_close(L_);
+  if (L_) close_lua_state(L_);
 }
 
 void Sandbox::abandon() {
@@ -66,7 +71,9 @@ void* Sandbox::allocate(void* opaque, void* block, size_t old_size, size_t new_s
   const int64_t allowed = self.limits_.memory_bytes + (self.stopped_.empty() ? 0 : kGraceBytes);
   if (growth > 0 && self.lua_bytes_ + self.kernel_bytes_seen_ + growth > allowed) {
     if (self.stopped_.empty()) self.stop(fmt::format("memory limit {} MiB reached", self.limits_.memory_bytes >> 20));
-    return nullptr;  // Lua raises "not enough memory"; the hook then ends the script
+    const int64_t slack = std::max(kBindingSlackBytes, self.limits_.memory_bytes);
+    if (!binding_may_exceed_memory() || self.lua_bytes_ + self.kernel_bytes_seen_ + growth > allowed + slack)
+      return nullptr;  // Lua raises "not enough memory"; the hook then ends the script
   }
   void* moved = std::realloc(block, new_size);
   if (moved) self.lua_bytes_ += growth;
@@ -176,7 +183,7 @@ void Sandbox::set_cluster(std::shared_ptr<Cluster> cluster) {
 
 void Sandbox::set_lab(const PlainValue& params) {
   lua_createtable(L_, 0, 2);
-  lua_pushcfunction(L_, &Sandbox::answer);
+  lua_pushcfunction(L_, lua_entry<&Sandbox::answer>);
   lua_setfield(L_, -2, "answer");
   push_plain(L_, params);
   lua_setfield(L_, -2, "params");
@@ -212,39 +219,39 @@ void Sandbox::append_output(std::string_view text) {
 }
 
 int Sandbox::print(lua_State* L) {
-  Sandbox& self = of(L);
+  // The line is built on the Lua stack: a __tostring that raises must not longjmp over a C++ string.
   const int count = lua_gettop(L);
-  std::string line;
+  if (!lua_checkstack(L, 2 * count + 2)) return luaL_error(L, "print: too many arguments");
   for (int i = 1; i <= count; ++i) {
-    size_t length = 0;
-    const char* text = luaL_tolstring(L, i, &length);  // the script's own __tostring, under its limits
-    if (i > 1) line += '\t';
-    line.append(text, length);
-    lua_pop(L, 1);
+    if (i > 1) lua_pushliteral(L, "\t");
+    luaL_tolstring(L, i, nullptr);  // the script's own __tostring, under its limits
   }
-  line += '\n';
-  self.append_output(line);
+  lua_pushliteral(L, "\n");
+  lua_concat(L, lua_gettop(L) - count);
+  size_t length = 0;
+  const char* text = lua_tolstring(L, -1, &length);
+  of(L).append_output(std::string_view(text, length));
   return 0;
 }
 
 int Sandbox::answer(lua_State* L) {
+  // Run through lua_entry: errors are thrown, so the copied value is destroyed before Lua raises.
   Sandbox& self = of(L);
-  size_t length = 0;
-  const char* name = luaL_checklstring(L, 1, &length);
-  if (length == 0 || length > 200) return luaL_error(L, "lab.answer: the name must be 1 to 200 characters");
+  const std::string name = check_string(L, 1, "lab.answer", "answer name (string)");
+  if (name.empty() || name.size() > 200) throw LuaArgError("lab.answer: the name must be 1 to 200 characters");
   PlainValue value;
   try {
     value = plain_from_lua(L, 2);
   } catch (const std::exception& error) {
-    return luaL_error(L, "lab.answer(\"%s\", ...): %s", name, error.what());
+    throw LuaArgError(fmt::format("lab.answer(\"{}\", ...): {}", name, error.what()));
   }
   for (auto& [existing, stored] : self.answers_)
     if (existing == name) {
       stored = std::move(value);
       return 0;
     }
-  if (self.answers_.size() >= kMaxAnswers) return luaL_error(L, "lab.answer: more than %d answers", int(kMaxAnswers));
-  self.answers_.emplace_back(std::string(name, length), std::move(value));
+  if (self.answers_.size() >= kMaxAnswers) throw LuaArgError(fmt::format("lab.answer: more than {} answers", kMaxAnswers));
+  self.answers_.emplace_back(name, std::move(value));
   return 0;
 }
 

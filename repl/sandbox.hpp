@@ -6,7 +6,10 @@
 // Limits (each stops the script with "stopped: <limit> reached at file:line"): memory (Lua's
 // allocator plus the clusters the script can reach), Lua instructions (a count hook), wall-clock
 // seconds, simulated milliseconds, output bytes. Once stopped, the hook fires at every instruction
-// and raises again, so a script cannot pcall its way out of a limit. Lua runs __gc finalizers with
+// and raises again, so a script cannot pcall its way out of a limit.
+// Inside a klab binding's C++ body the allocator never raises a memory error (that would longjmp
+// over live C++ objects): it allows a bounded slack past the limit and stops the script, which then
+// ends at its next instruction. Lua runs __gc finalizers with
 // hooks off, so a looping finalizer is beyond these limits: the grader's process-level wall-clock
 // kill (grader.cpp) is the backstop for that and for long C calls such as pathological patterns.
 #pragma once

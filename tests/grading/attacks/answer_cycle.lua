@@ -1,4 +1,4 @@
--- expect: nested more than 16 deep .or a cycle.
+-- expect: a table contains itself .a cycle.
 local t = {}
 t.self = t
 lab.answer("leader_p0", t)
