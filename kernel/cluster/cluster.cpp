@@ -348,12 +348,7 @@ Status Cluster::alter_topic_config(const std::string& name, const ConfigEntries&
     topic->config = std::move(previous);
     return valid;
   }
-  topic->min_insync_replicas = topic_config_long(*topic, "min.insync.replicas");
-  const LogConfig log_config = log_config_for(*topic);
-  for (auto& partition : topic->partitions) {
-    for (auto& copy : partition->copies) copy->log.set_config(log_config);
-    note_log_activity(*topic, *partition);
-  }
+  apply_topic_config(*topic);
   return ok_status();
 }
 
@@ -373,15 +368,18 @@ Status Cluster::set_dynamic_broker_config(const ConfigEntries& entries, bool val
     return ok_status();
   }
   dynamic_broker_config_ = std::move(dynamic);
-  for (auto& [name, topic] : topics_) {
-    topic->min_insync_replicas = topic_config_long(*topic, "min.insync.replicas");
-    const LogConfig log_config = log_config_for(*topic);
-    for (auto& partition : topic->partitions) {
-      for (auto& copy : partition->copies) copy->log.set_config(log_config);
-      note_log_activity(*topic, *partition);
-    }
-  }
+  for (auto& [name, topic] : topics_) apply_topic_config(*topic);
   return ok_status();
+}
+
+// A topic's effective config changed (its overrides or the broker defaults): its logs take it now.
+void Cluster::apply_topic_config(Topic& topic) {
+  topic.min_insync_replicas = topic_config_long(topic, "min.insync.replicas");
+  const LogConfig log_config = log_config_for(topic);
+  for (auto& partition : topic.partitions) {
+    for (auto& copy : partition->copies) copy->log.set_config(log_config);
+    note_log_activity(topic, *partition);
+  }
 }
 
 Status Cluster::validate_log_config(const Topic& topic) const {

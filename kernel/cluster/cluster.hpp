@@ -277,6 +277,7 @@ class Cluster {
   ConfigValue effective_topic_config(const Topic& topic, const ConfigDef& def, ConfigSource& source) const;
   // Kafka's cross-key checks of a topic's effective configs (min.compaction.lag.ms <= max...).
   Status validate_log_config(const Topic& topic) const;
+  void apply_topic_config(Topic& topic);
   // INVALID_RECORD for a keyless record sent to a compacted topic (Kafka's LogValidator).
   Status validate_records_for(const Topic& topic, const Partition& partition, RecordBatchView batch) const;
 
