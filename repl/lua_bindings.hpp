@@ -50,8 +50,9 @@ int cluster_run_retention(lua_State* L);
 int cluster_run_cleaner(lua_State* L);
 int cluster_dump_log(lua_State* L);
 int cluster_delete_records(lua_State* L);
-// klab serve (lua_serve.cpp): c:connections(), c:pause(), c:resume().
+// klab serve (lua_serve.cpp): c:connections(), c:serving(), c:pause(), c:resume().
 int cluster_connections(lua_State* L);
+int cluster_serving(lua_State* L);
 int cluster_pause(lua_State* L);
 int cluster_resume(lua_State* L);
 // The global `inspect` table and the klab.Inspector type (lua_inspect.cpp).

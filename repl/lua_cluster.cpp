@@ -334,6 +334,8 @@ const MethodDoc kClusterMethods[] = {
      "c:connections() --> { {broker, address, client_id, software_name, software_version, requests = {Produce = n, ...}}, ... }",
      "Under `klab serve`: the real Kafka clients connected now, what they say they are (KIP-511) and the "
      "requests each sent by API. Empty outside serve mode."},
+    {"serving", lua_entry<cluster_serving>, "c:serving() --> boolean",
+     "True for the cluster `klab serve` serves to real clients (a serve lab, such as lab 18, is checked on it)."},
     {"brokers", lua_entry<cluster_brokers>, "c:brokers() --> { {id=, alive=, controller=, isolated=, fenced=}, ... }",
      "The brokers of the cluster: running or stopped, which one is the controller, which are cut off by "
      "c:isolate() and which of those the controller has fenced."},

@@ -1,4 +1,4 @@
-// c:connections(), c:pause(), c:resume(): the Lua face of `klab serve` (repl/serve). Outside serve mode
+// c:connections(), c:serving(), c:pause(), c:resume(): the Lua face of `klab serve` (repl/serve). Outside serve mode
 // c:connections() is empty and pause/resume raise an error saying why: the clock of a pure simulation
 // only moves when a call asks it to, so there is nothing to freeze.
 #include "lua_bindings.hpp"
@@ -52,6 +52,13 @@ int cluster_connections(lua_State* L) {
     push_connection(L, open[i]);
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
   }
+  return 1;
+}
+
+int cluster_serving(lua_State* L) {
+  Cluster& cluster = check_cluster(L, 1, "serving");
+  serve::ServeRegistry* registry = serve::find_serve_registry(L);
+  lua_pushboolean(L, registry != nullptr && registry->cluster == &cluster);
   return 1;
 }
 

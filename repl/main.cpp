@@ -17,6 +17,7 @@
 #include "lua_bindings.hpp"
 #include "base/config.hpp"
 #include "metrics/prometheus_text.hpp"
+#include "serve/lab_check_command.hpp"
 #include "serve/serve_options.hpp"
 #include "session.hpp"
 
@@ -146,16 +147,32 @@ int main(int argc, char** argv) {
   run->add_option("args", script_args, "arguments for the script");
   run->prefix_command();
 
-  auto* lab = app.add_subcommand("lab", "guided labs: list, show N, check N FILE");
+  auto* lab = app.add_subcommand("lab", "guided labs: list, show N, check N FILE, check N --run CMD");
   lab->require_subcommand(1);
   lab->add_subcommand("list", "list the labs");
   auto* show = lab->add_subcommand("show", "print a lab's text");
   std::string lab_id;
   show->add_option("lab", lab_id, "lab number")->required();
-  auto* check = lab->add_subcommand("check", "run FILE on a fresh cluster prepared by the lab, then grade it");
+  auto* check = lab->add_subcommand("check", "run FILE on a fresh cluster prepared by the lab, then grade it; "
+                                             "a serve lab (18) runs real clients: --run CMD");
   std::string submission;
+  klab::serve::LabCheckOptions served_check;
   check->add_option("lab", lab_id, "lab number")->required();
-  check->add_option("file", submission, "the submitted script")->required();
+  auto* check_file = check->add_option("file", submission, "the submitted script");
+  auto* check_run = check->add_option("--run", served_check.commands,
+                                      "serve the lab's cluster on free 127.0.0.1 ports and run CMD with /bin/sh, "
+                                      "KAFKA_BOOTSTRAP_SERVERS set; repeatable, run in order")
+                        ->allow_extra_args(false)  // one command per --run: a file after it stays positional
+                        ->excludes(check_file);
+  check->add_option("--timeout", served_check.timeout_seconds,
+                    "seconds each --run command may take; then SIGINT (Ctrl-C), SIGKILL 5 s later")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->needs(check_run);
+  check->add_option("--format", served_check.format, "with --run: text, json or gradescope (results.json)")
+      ->check(CLI::IsMember({"text", "json", "gradescope"}))
+      ->capture_default_str()
+      ->needs(check_run);
 
   auto* grade = app.add_subcommand("grade", "grade FILE against several variants of a lab, in a sandbox");
   klab::GradeOptions grading;
@@ -241,6 +258,15 @@ int main(int argc, char** argv) {
     klab::Session session(options);
     if (lab->got_subcommand("list")) return session.run_lab_command("cli_list", {});
     if (show->parsed()) return session.run_lab_command("cli_show", {lab_id});
+    if (!served_check.commands.empty()) {
+      served_check.lab = lab_id;
+      served_check.labs_dir = klab::default_labs_dir();
+      return klab::serve::lab_check_command(served_check);
+    }
+    if (submission.empty()) {
+      std::cerr << "klab lab check: give FILE.lua, or --run CMD for a lab done with real clients\n";
+      return 2;
+    }
     return session.run_lab_command("cli_check", {lab_id, submission});
   }
   return run_repl(options);

@@ -367,6 +367,7 @@ PLAINTEXT only: no TLS, no SASL (SaslHandshake is not in ApiVersions, so a SASL 
 Requests follow Kafka's rules: one at a time per connection (the next is read once the answer was
 written), at most socket.request.max.bytes (104857600) each. Ctrl-D, Ctrl-C at the prompt, SIGINT or
 SIGTERM stop serving. --no-repl serves without a prompt until SIGINT or SIGTERM.
+c:serving() is true for the served cluster. Lab 18 (help("labs")) is checked on it by lab.check().
 ]],
 
 errors = [[
@@ -458,6 +459,12 @@ Guided labs mirror real Kafka course exercises.
 From the shell: klab lab list | klab lab show 1 | klab lab check 1 my_solution.lua
 Course staff: klab grade --lab 1 FILE.lua [--format text|json|gradescope|junit] [--variants 3] grades in a
 sandbox against several variants; a graded script reads a variant's parameters from lab.params.
+Lab 18 is done with real Kafka clients: lab.start(18) at the prompt of `klab serve --partitions 3`
+checks the served cluster. Graders run the student's client instead of a Lua file:
+  klab lab check 18 --run "python3 producer.py" --run "python3 consumer.py" [--timeout 60] [--format json]
+serves the lab's cluster on free 127.0.0.1 ports, runs each command with /bin/sh in turn with
+KAFKA_BOOTSTRAP_SERVERS set (past --timeout: SIGINT, a Ctrl-C, then SIGKILL 5 s later), then grades
+what the cluster holds. The commands' output goes to standard error, the report to standard output.
 ]],
 
 retention = [[

@@ -7,6 +7,10 @@
 --     intro = "text",
 --     steps = { { id = "create", title = "...", text = "...", hints = { "...", ... }, points = 2,
 --                 check = function(ctx) return ok, feedback end }, ... } }
+-- A serve lab (serve = { partitions = 3 }) is done with real Kafka clients against `klab serve`: lab.start
+-- there keeps the served cluster instead of making a fresh one, and it is checked by lab.check() in the
+-- serve REPL or by `klab lab check N --run CMD` (lab.serve_prepare / lab.grade_served), never from a
+-- Lua script or by klab grade.
 -- A check receives ctx (see new_context): the cluster the student worked on, the answers reported with
 -- lab.answer(name, value), and helpers that read the cluster through the public API.
 --
@@ -121,6 +125,7 @@ local function validate(def)
   end
   if def.variant ~= nil and type(def.variant) ~= "function" then return "'variant' must be a function" end
   if def.limits ~= nil and type(def.limits) ~= "table" then return "'limits' must be a table" end
+  if def.serve ~= nil and type(def.serve) ~= "table" then return "'serve' must be a table" end
   return nil
 end
 
@@ -179,6 +184,7 @@ end
 function lab.grader_prepare(id, k, base_seed)
   local def, problem = lab.load(id)
   if not def then error(problem, 0) end
+  if def.serve then error(string.format("lab %d needs real Kafka clients: klab lab check %d --run CMD grades it", def.id, def.id), 0) end
   local variant = make_variant(def, k, base_seed)
   local c = fresh_cluster(def, variant)
   local steps = {}
@@ -346,23 +352,41 @@ function lab.show(id)
     print_step(def, index)
   end
   say("")
-  say(string.format("Total: %d points.  REPL: lab.start(%d)   Shell: klab lab check %d my_solution.lua",
-                    total_points(def), def.id, def.id))
+  if def.serve then
+    say(string.format('Total: %d points.  klab serve REPL: lab.start(%d)   Shell: klab lab check %d --run "CMD" [--run "CMD"]',
+                      total_points(def), def.id, def.id))
+  else
+    say(string.format("Total: %d points.  REPL: lab.start(%d)   Shell: klab lab check %d my_solution.lua",
+                      total_points(def), def.id, def.id))
+  end
   return true
 end
+
+-- A serve lab's clients are connected to the served cluster: starting it there must not replace it.
+local function served(c) return type(c) == "userdata" and c:serving() end
 
 function lab.start(id)
   local def, problem = lab.load(id or 1)
   if not def then say(problem) return end
   local variant = make_variant(def, 0)
-  cluster = fresh_cluster(def, variant)  -- the global the student works on
+  if def.serve and not served(cluster) then
+    say(heading(def) .. " uses real Kafka clients: start `klab serve --partitions 3` in a terminal and")
+    say(string.format("type lab.start(%d) at its prompt (klab lab show %d prints the whole lab).", def.id, def.id))
+    return
+  end
+  if not def.serve then cluster = fresh_cluster(def, variant) end  -- the global the student works on
   lab.params = variant.params
-  state = { def = def, answers = {}, current = 1, hint_index = {}, report = nil, params = variant.params }
+  state = { def = def, answers = {}, current = 1, hint_index = {}, report = nil, params = variant.params,
+            cluster = def.serve and cluster or nil }
   say(heading(def))
   say(indent(def.intro, ""))
   say("")
-  say(string.format("A fresh cluster is in `cluster` (%d brokers, seed %d).", #cluster:brokers(),
-                    cluster:seed()))
+  if def.serve then
+    say(string.format("Checked on the served cluster (%d brokers), whatever `cluster` names later.", #cluster:brokers()))
+  else
+    say(string.format("A fresh cluster is in `cluster` (%d brokers, seed %d).", #cluster:brokers(),
+                      cluster:seed()))
+  end
   say("")
   print_step(def, 1)
   say("")
@@ -401,11 +425,12 @@ end
 
 function lab.check()
   if not need_lab() then return end
-  if type(cluster) ~= "userdata" then
+  local checked = state.cluster or cluster
+  if type(checked) ~= "userdata" then
     say("The global `cluster` is not a cluster any more: lab.start(" .. state.def.id .. ") makes a fresh one.")
     return
   end
-  local report = lab.grade(state.def, cluster, state.answers, state.params)
+  local report = lab.grade(state.def, checked, state.answers, state.params)
   state.report = report
   print_report(report)
   local previous = state.current
@@ -456,6 +481,11 @@ function lab.cli_check(id, path)
     io.stderr:write("klab lab check: ", problem, "\n")
     return 2
   end
+  if def.serve then
+    io.stderr:write(string.format('klab lab check: lab %d is done with real Kafka clients, not a Lua script: '
+                                  .. 'klab lab check %d --run "python3 producer.py" [--run ...]\n', def.id, def.id))
+    return 2
+  end
   local variant = make_variant(def, 0)
   cluster = fresh_cluster(def, variant)
   lab.params = variant.params
@@ -474,6 +504,44 @@ function lab.cli_check(id, path)
   state.report = report
   print_report(report)
   return report.earned == report.total and 0 or 1
+end
+
+-- ---- klab lab check N --run CMD (repl/serve/lab_check_command.cpp) -----------------------------------
+
+-- The serve lab's fresh cluster, made the global `cluster` and the lab's state, and its serve options
+-- ({ partitions = n }). Raises for an unknown lab or one that is not a serve lab.
+function lab.serve_prepare(id)
+  local def, problem = lab.load(id)
+  if not def then error(problem, 0) end
+  if not def.serve then
+    error(string.format("lab %d is done with a Lua script: klab lab check %d FILE.lua", def.id, def.id), 0)
+  end
+  local variant = make_variant(def, 0)
+  cluster = fresh_cluster(def, variant)
+  lab.params = variant.params
+  state = { def = def, answers = {}, current = 1, hint_index = {}, report = nil, params = variant.params,
+            cluster = cluster }
+  return cluster, copy(def.serve)
+end
+
+-- Grades the prepared lab on its cluster. Prints the report as klab lab check does when `print_text`;
+-- returns it plainly for the C++ side: { id, title, earned, total, steps = { {id, title, points,
+-- visibility, passed, feedback}, ... } }.
+function lab.grade_served(print_text)
+  local def = state.def
+  local report = lab.grade(def, state.cluster, state.answers, state.params)
+  state.report = report
+  if print_text then
+    say(heading(def) .. ": checking the cluster")
+    print_report(report)
+  end
+  local plain = { id = def.id, title = def.title, earned = report.earned, total = report.total, steps = {} }
+  for _, result in ipairs(report.steps) do
+    plain.steps[#plain.steps + 1] = { id = result.step.id, title = result.step.title, points = result.step.points,
+                                      visibility = result.step.visibility or "visible", passed = result.passed,
+                                      feedback = result.feedback or "" }
+  end
+  return plain
 end
 
 return lab

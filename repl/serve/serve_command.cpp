@@ -72,30 +72,13 @@ EventLoopOptions loop_options(const ServeOptions& options) {
   return loop;
 }
 
-// Opens a listener for each running broker; isolated ones hold their replies from the start.
-bool open_listeners(EventLoop& loop, const Cluster& cluster, const FrameHandler& handler) {
-  for (const Broker& broker : cluster.brokers()) {
-    if (!broker.alive) continue;
-    std::string error;
-    if (!loop.open_broker(broker.id, error)) {
-      std::cerr << "klab serve: broker " << broker.id << ": " << error << '\n';
-      return false;
-    }
-    if (broker.isolated) loop.set_replies_held(broker.id, true);
-    if (handler.broker_listening) handler.broker_listening(broker.id, loop.port_of(broker.id));
-    std::cout << loop.listening_line(broker.id) << '\n';
-  }
-  std::cout << std::flush;
-  return true;
-}
-
 int serve_cluster(Session& session, Cluster& cluster, const ServeOptions& options, const HandlerFactory& make_handler) {
   FrameHandler handler = make_handler(cluster, options);
   EventLoop loop(handler, loop_options(options), [](const std::string& line) {
     std::cout.flush();
     std::cerr << line << '\n' << std::flush;
   });
-  if (!open_listeners(loop, cluster, handler)) return 1;
+  if (!open_listeners(loop, cluster, handler, std::cout)) return 1;
   loop.watch(cluster);
 
   bool stopping = false;
@@ -131,6 +114,22 @@ int serve_cluster(Session& session, Cluster& cluster, const ServeOptions& option
 }
 
 }  // namespace
+
+bool open_listeners(EventLoop& loop, const Cluster& cluster, const FrameHandler& handler, std::ostream& out) {
+  for (const Broker& broker : cluster.brokers()) {
+    if (!broker.alive) continue;
+    std::string error;
+    if (!loop.open_broker(broker.id, error)) {
+      std::cerr << "klab serve: broker " << broker.id << ": " << error << '\n';
+      return false;
+    }
+    if (broker.isolated) loop.set_replies_held(broker.id, true);
+    if (handler.broker_listening) handler.broker_listening(broker.id, loop.port_of(broker.id));
+    out << loop.listening_line(broker.id) << '\n';
+  }
+  out << std::flush;
+  return true;
+}
 
 int serve_command(const ServeOptions& options, const HandlerFactory& make_handler) {
   SessionOptions session_options;

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,12 @@ using HandlerFactory = std::function<FrameHandler(Cluster& cluster, const ServeO
 
 // Kafka's protocol: klab::broker::FrontEnd behind the serve layer (serve/front_end_handler.cpp).
 FrameHandler front_end_handler(Cluster& cluster, const ServeOptions& options);
+
+class EventLoop;
+
+// Opens a listener for each running broker (isolated ones hold their replies from the start) and
+// writes its "listening on" line to `out`. False, with the reason on stderr, when one cannot listen.
+bool open_listeners(EventLoop& loop, const Cluster& cluster, const FrameHandler& handler, std::ostream& out);
 
 // `klab serve`: returns the exit code.
 int serve_command(const ServeOptions& options, const HandlerFactory& make_handler = front_end_handler);

@@ -59,13 +59,16 @@ test("every lab loads and the shell's show prints every step", function()
   assert(code == 2)
 end)
 
+-- Serve labs (real clients) are checked by tests/serve/lab18_test.sh instead.
 test("every solution scores full marks and every wrong.lua does not", function()
   for _, folder in ipairs(klab._lab_dirs(klab.labs_dir)) do
     local dir = klab.labs_dir .. "/" .. folder
-    local text, code = capture(lab.cli_check, folder, dir .. "/solution.lua")
-    assert(code == 0 and not contains(text, "FAIL"), text)
-    text, code = capture(lab.cli_check, folder, dir .. "/wrong.lua")
-    assert(code == 1 and contains(text, "\nFAIL  [0/"), text)
+    if not lab.load(folder).serve then
+      local text, code = capture(lab.cli_check, folder, dir .. "/solution.lua")
+      assert(code == 0 and not contains(text, "FAIL"), text)
+      text, code = capture(lab.cli_check, folder, dir .. "/wrong.lua")
+      assert(code == 1 and contains(text, "\nFAIL  [0/"), text)
+    end
   end
 end)
 
@@ -156,6 +159,18 @@ test("guided mode: start gives a fresh cluster; check moves to the first failing
   assert(first == second and contains(first, "Hint 1/1 for step 2"), first)
   text = capture(lab.step, 7)
   assert(contains(text, "There is no step 7"), text)
+end)
+
+test("a serve lab starts only on a served cluster and is not checked from a Lua file or by klab grade", function()
+  local text = capture(lab.start, 18)
+  assert(contains(text, "klab serve --partitions 3") and contains(text, "lab.start(18) at its prompt"), text)
+  local saved = io.stderr
+  io.stderr = { write = function() end }  -- cli_check says why on stderr
+  local _, code = capture(lab.cli_check, 18, "anything.lua")
+  io.stderr = saved
+  assert(code == 2)
+  local ok, problem = pcall(lab.grader_prepare, 18, 0)
+  assert(not ok and contains(problem, "klab lab check 18 --run CMD"), problem)
 end)
 
 require("harness").finish()
