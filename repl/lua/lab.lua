@@ -28,8 +28,9 @@
 local lab = {}
 local state = { def = nil, answers = {}, current = 1, hint_index = {}, report = nil }
 
--- All output goes through lab._write, so tests can capture it.
-function lab._write(text) io.stdout:write(text) end
+-- All output goes through lab._write, so tests can capture it. Flushed: under `klab serve` stdout may
+-- be a pipe or a file, and the REPL's prompt comes back long before the process exits.
+function lab._write(text) io.stdout:write(text) io.stdout:flush() end
 local function say(text) lab._write(text .. "\n") end
 
 -- ---- values as text ------------------------------------------------------------------------------------

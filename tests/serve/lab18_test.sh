@@ -19,7 +19,13 @@ lab=$here/../../labs/18-your-own-client
 seed=$here/seed_course
 out=$(mktemp)
 trap 'rm -f "$out" "$out.err"' EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- stdout:" >&2; cat "$out" >&2; echo "--- stderr:" >&2; cat "$out.err" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- stdout:" >&2; cat "$out" >&2
+  echo "--- stderr:" >&2; cat "$out.err" >&2 2>/dev/null
+  [ -z "${scratch:-}" ] || { echo "--- serve log:" >&2; cat "$scratch/serve.log" >&2; }
+  exit 1
+}
 need_python() { /usr/bin/python3 -c 'import kafka' 2>/dev/null || { echo "python3-kafka missing: skipped"; exit 77; }; }
 check() {  # check EXPECTED_EXIT klab-lab-check-arguments...
   local expected=$1
