@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
 
+#include "base/regex_match.hpp"
 #include "base/suggest.hpp"
 #include "connect/converters.hpp"
 
@@ -77,11 +77,10 @@ Status check_sink(const ConnectorConfig& config) {
   if (!topics.empty() && !regex.empty())
     return config_error("topics and topics.regex are mutually exclusive options, but both are set.");
   if (!regex.empty()) {
-    try {
-      std::regex compiled(regex);
-    } catch (const std::regex_error&) {
+    if (std::string why = RegexMatch::refused(regex); !why.empty())
+      return config_error(fmt::format("Invalid value {} for configuration topics.regex: {}", regex, why));
+    if (!RegexMatch::compile(regex))
       return config_error(fmt::format("Invalid value {} for configuration topics.regex: must be a valid regular expression", regex));
-    }
   }
   const std::string& dlq = config.values.get_string("errors.deadletterqueue.topic.name");
   if (!dlq.empty() && std::find(topics.begin(), topics.end(), dlq) != topics.end())

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <regex>
 
+#include "base/regex_match.hpp"
 #include "client/consumer.hpp"
 #include "client/producer.hpp"
 #include "connect/task_runner.hpp"
@@ -36,9 +36,10 @@ class SinkRunner final : public TaskRunner {
     consumer_ = std::move(*consumer);
     std::vector<std::string> topics = std::get<std::vector<std::string>>(config_.values.get("topics"));
     if (const std::string& pattern = config_.values.get_string("topics.regex"); !pattern.empty()) {
-      const std::regex regex(pattern);
+      Result<RegexMatch> regex = RegexMatch::compile(pattern);  // checked when the connector was created
+      if (!regex) return fail(Failure{kConnectException, regex.error().message, {}});
       for (const std::string& topic : cluster.topic_names())
-        if (std::regex_match(topic, regex) && !topic.starts_with("__")) topics.push_back(topic);
+        if (regex->matches(topic) && !topic.starts_with("__")) topics.push_back(topic);
     }
     if (Status subscribed = consumer_->subscribe(topics); !subscribed)
       return fail(Failure{kConnectException, subscribed.error().message, {}});

@@ -39,6 +39,7 @@ class Connection {
   bool wants_input() const { return !awaiting_reply_ && outbox_.empty() && fd_ >= 0; }
   bool wants_output() const { return !outbox_.empty(); }
   bool has_partial_input() const { return !input_.empty(); }
+  bool frame_buffered() const;
   bool awaiting_reply() const { return awaiting_reply_; }
   void set_awaiting_reply(bool awaiting) { awaiting_reply_ = awaiting; }
   // A reply held back while the broker is isolated (at most one: the connection is muted meanwhile).

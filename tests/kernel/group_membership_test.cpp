@@ -3,8 +3,8 @@
 // group's states follow Kafka's classic protocol (classic_group.hpp).
 #include <doctest/doctest.h>
 
-#include <regex>
 
+#include "base/regex_match.hpp"
 #include "base/usage_error.hpp"
 
 #include "group_support.hpp"
@@ -130,11 +130,11 @@ TEST_CASE("member ids are client.id (or group.instance.id) plus a Java-style ran
   test::poll_until(*cluster, {dynamic.get(), fixed.get()}, [&] {
     return dynamic->member_state() == MemberState::Stable && fixed->member_state() == MemberState::Stable;
   });
-  const std::regex uuid4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-  CHECK(std::regex_match(dynamic->member_id(), std::regex("dashboard-" + std::string("[0-9a-f-]{36}"))));
-  CHECK(std::regex_match(dynamic->member_id().substr(10), uuid4));
+  const RegexMatch uuid4 = *RegexMatch::compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  CHECK(RegexMatch::compile("dashboard-[0-9a-f-]{36}")->matches(dynamic->member_id()));
+  CHECK(uuid4.matches(dynamic->member_id().substr(10)));
   CHECK(fixed->member_id().rfind("dash-0-", 0) == 0);
-  CHECK(std::regex_match(fixed->member_id().substr(7), uuid4));
+  CHECK(uuid4.matches(fixed->member_id().substr(7)));
 }
 
 TEST_CASE("eager protocol (the default list runs range): every partition is revoked before the rebalance") {

@@ -6,10 +6,10 @@
 
 #include <cmath>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
+#include "base/regex_match.hpp"
 #include "metrics/prometheus_text.hpp"
 #include "metrics_support.hpp"
 #include "test_support.hpp"
@@ -33,8 +33,8 @@ struct Parsed {
 
 // A strict little parser: fails the test on anything the format does not allow.
 Parsed parse_prometheus(const std::string& text) {
-  static const std::regex name_re("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  static const std::regex label_name_re("[a-zA-Z_][a-zA-Z0-9_]*");
+  static const RegexMatch name_re = *RegexMatch::compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+  static const RegexMatch label_name_re = *RegexMatch::compile("[a-zA-Z_][a-zA-Z0-9_]*");
   Parsed parsed;
   std::set<std::string> helped, finished;
   std::string current;
@@ -47,7 +47,7 @@ Parsed parse_prometheus(const std::string& text) {
       std::istringstream words(line.substr(7));
       std::string family, rest;
       words >> family;
-      REQUIRE(std::regex_match(family, name_re));
+      REQUIRE(name_re.matches(family));
       if (line[2] == 'H') {
         REQUIRE(helped.insert(family).second);  // one HELP per family
       } else {
@@ -67,7 +67,7 @@ Parsed parse_prometheus(const std::string& text) {
     std::size_t pos = 0;
     while (pos < line.size() && line[pos] != '{' && line[pos] != ' ') ++pos;
     sample.name = line.substr(0, pos);
-    REQUIRE(std::regex_match(sample.name, name_re));
+    REQUIRE(name_re.matches(sample.name));
     REQUIRE(sample.name == current);  // under its own HELP and TYPE
     if (line[pos] == '{') {
       ++pos;
@@ -75,7 +75,7 @@ Parsed parse_prometheus(const std::string& text) {
         const std::size_t equals = line.find('=', pos);
         REQUIRE(equals != std::string::npos);
         const std::string label = line.substr(pos, equals - pos);
-        REQUIRE(std::regex_match(label, label_name_re));
+        REQUIRE(label_name_re.matches(label));
         REQUIRE(line[equals + 1] == '"');
         std::string value;
         pos = equals + 2;
