@@ -7,6 +7,7 @@
 #include "lua_streams.hpp"
 #include "lua_support.hpp"
 #include "streams/kafka_streams.hpp"
+#include "streams/long_serde.hpp"
 #include "streams/topology_test_driver.hpp"
 
 namespace klab {
@@ -47,15 +48,28 @@ void push_bytes(lua_State* L, const Bytes& bytes) {
     lua_pushnil(L);
 }
 
-void push_rows(lua_State* L, const std::vector<std::pair<std::string, std::string>>& rows) {
+// A value as Lua sees it: a Serdes.Long() value (a count) as an integer, as Kafka's store and a
+// LongDeserializer give a Long; anything else (and bytes that are not 8 long) as its bytes.
+void push_value(lua_State* L, const Bytes& bytes, bool is_long) {
+  std::optional<int64_t> number = is_long && bytes ? streams::long_of(*bytes) : std::nullopt;
+  if (number)
+    lua_pushinteger(L, *number);
+  else
+    push_bytes(L, bytes);
+}
+
+void push_rows(lua_State* L, const Topology& topology, const std::string& name,
+               const std::vector<std::pair<std::string, std::string>>& rows) {
+  const StoreSpec* spec = topology.find_store(name);
+  const bool is_long = spec && spec->long_values;
   lua_createtable(L, 0, static_cast<int>(rows.size()));
+  std::string text;
   for (const auto& [key, value] : rows) {
     lua_pushlstring(L, key.data(), key.size());
-    lua_pushlstring(L, value.data(), value.size());
+    push_value(L, value, is_long);
+    text += fmt::format("{}\t{}\n", key, streams::shown(value, is_long).value_or(""));
     lua_rawset(L, -3);
   }
-  std::string text;
-  for (const auto& [key, value] : rows) text += fmt::format("{}\t{}\n", key, value);
   set_printed_form(L, text.empty() ? "(empty store)" : text, "klab.StoreContents");
 }
 
@@ -103,7 +117,7 @@ int app_store(lua_State* L) {
   std::string name = check_string(L, 2, "store", "store name");
   auto rows = app.store(name);
   if (!rows) unknown_store(app.topology(), name);
-  push_rows(L, *rows);
+  push_rows(L, app.topology(), name, *rows);
   return 1;
 }
 
@@ -167,7 +181,7 @@ int driver_read_output(lua_State* L) {
   for (std::size_t i = 0; i < records.size(); ++i) {
     lua_createtable(L, 0, 3);
     push_bytes(L, records[i].key), lua_setfield(L, -2, "key");
-    push_bytes(L, records[i].value), lua_setfield(L, -2, "value");
+    push_value(L, records[i].value, records[i].long_value), lua_setfield(L, -2, "value");
     lua_pushinteger(L, records[i].timestamp), lua_setfield(L, -2, "timestamp");
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
   }
@@ -179,7 +193,7 @@ int driver_store(lua_State* L) {
   std::string name = check_string(L, 2, "store", "store name");
   auto rows = driver.store(name);
   if (!rows) unknown_store(driver.topology(), name);
-  push_rows(L, *rows);
+  push_rows(L, driver.topology(), name, *rows);
   return 1;
 }
 
@@ -210,7 +224,7 @@ const MethodDoc kDriverMethods[] = {
     {"pipe_input", lua_entry<driver_pipe_input>, "d:pipe_input(topic, key, value [, timestamp])",
      "Processes one record (and everything it causes); key and value are strings or nil."},
     {"read_output", lua_entry<driver_read_output>, "d:read_output(topic) --> { {key=, value=, timestamp=}, ... }",
-     "The records written to the topic since the last read."},
+     "The records written to the topic since the last read (a count's value as an integer)."},
     {"store", lua_entry<driver_store>, "d:store(name) --> { [key] = value }", "A state store's rows."},
     {"dropped_records", lua_entry<driver_dropped_records>, "d:dropped_records() --> n",
      "Records dropped because their window had closed."},

@@ -357,7 +357,7 @@ const MethodDoc kBranchedMethods[] = {
 };
 
 const MethodDoc kGroupedMethods[] = {
-    {"count", lua_entry<grouped_count>, "g:count([store_name]) --> KTable", "Records per key (values are decimal strings)."},
+    {"count", lua_entry<grouped_count>, "g:count([store_name]) --> KTable", "Records per key (Kafka's Long serde; Lua reads integers)."},
     {"reduce", lua_entry<grouped_reduce>, "g:reduce(fn(aggregate, value) --> aggregate [, store_name]) --> KTable",
      "Combines the values of each key; the first value is the start."},
     {"aggregate", lua_entry<grouped_aggregate>,

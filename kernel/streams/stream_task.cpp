@@ -1,10 +1,15 @@
 // How each kind of node processes a record. See stream_task.hpp for the semantics.
+//
+// A record's value is what its serde wrote: Serdes.Long() bytes after a count (the parent node's
+// long_values says so). User functions get such a value as its decimal text (`shown`), while the
+// record passes on, stores and changelogs keep the 8 bytes Kafka writes.
 #include "streams/stream_task.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
+
+#include "streams/long_serde.hpp"
 
 namespace klab::streams {
 
@@ -58,7 +63,7 @@ void StreamTask::restore(const std::string& store, const std::string& key, const
 }
 
 void StreamTask::forward(const TopologyNode& from, const StreamRecord& record) {
-  for (int child : from.children) run(topology_.node(child), record);
+  for (int child : from.children) run(topology_.node(child), record, from.long_values);
 }
 
 void StreamTask::put_logged(const std::string& store, KeyValueStore& target, const std::string& key, const Bytes& value,
@@ -67,61 +72,69 @@ void StreamTask::put_logged(const std::string& store, KeyValueStore& target, con
   output_.log_change(store, partition_, key, value, timestamp);
 }
 
-void StreamTask::run(const TopologyNode& node, const StreamRecord& record) {
+void StreamTask::run(const TopologyNode& node, const StreamRecord& record, bool long_in) {
   switch (node.kind) {
     case NodeKind::Source:
-    case NodeKind::Merge:
     case NodeKind::ToStream:
     case NodeKind::TableMerge:
       forward(node, record);
+      return;
+    case NodeKind::Merge:
+      // A Long side merged with a string side: the merged stream carries strings.
+      if (long_in && !node.long_values)
+        forward(node, StreamRecord{record.key, shown(record.value, true), record.timestamp});
+      else
+        forward(node, record);
       return;
     case NodeKind::Sink:
       output_.send(node, record);
       return;
     case NodeKind::Filter:
     case NodeKind::Branch:
-      if (!node.predicate || node.predicate(record.key, record.value) != node.negate) forward(node, record);
+      if (!node.predicate || node.predicate(record.key, shown(record.value, long_in)) != node.negate) forward(node, record);
       return;
-    case NodeKind::Split:
+    case NodeKind::Split: {
+      const Bytes value = shown(record.value, long_in);
       for (int child : node.children) {
         const TopologyNode& branch = topology_.node(child);
-        if (!branch.predicate || branch.predicate(record.key, record.value)) {
+        if (!branch.predicate || branch.predicate(record.key, value)) {
           forward(branch, record);
           return;
         }
       }
       return;
+    }
     case NodeKind::Map: {
-      KeyValue pair = node.key_value_mapper(record.key, record.value);
+      KeyValue pair = node.key_value_mapper(record.key, shown(record.value, long_in));
       forward(node, StreamRecord{std::move(pair.key), std::move(pair.value), record.timestamp});
       return;
     }
     case NodeKind::MapValues:
-      forward(node, StreamRecord{record.key, node.value_mapper(record.key, record.value), record.timestamp});
+      forward(node, StreamRecord{record.key, node.value_mapper(record.key, shown(record.value, long_in)), record.timestamp});
       return;
     case NodeKind::FlatMap:
-      for (KeyValue& pair : node.flat_mapper(record.key, record.value))
+      for (KeyValue& pair : node.flat_mapper(record.key, shown(record.value, long_in)))
         forward(node, StreamRecord{std::move(pair.key), std::move(pair.value), record.timestamp});
       return;
     case NodeKind::FlatMapValues:
-      for (Bytes& value : node.flat_value_mapper(record.key, record.value))
+      for (Bytes& value : node.flat_value_mapper(record.key, shown(record.value, long_in)))
         forward(node, StreamRecord{record.key, std::move(value), record.timestamp});
       return;
     case NodeKind::SelectKey:
-      forward(node, StreamRecord{node.key_selector(record.key, record.value), record.value, record.timestamp});
+      forward(node, StreamRecord{node.key_selector(record.key, shown(record.value, long_in)), record.value, record.timestamp});
       return;
     case NodeKind::Peek:
-      node.action(record.key, record.value);
+      node.action(record.key, shown(record.value, long_in));
       forward(node, record);
       return;
     case NodeKind::Foreach:
-      node.action(record.key, record.value);
+      node.action(record.key, shown(record.value, long_in));
       return;
     case NodeKind::Aggregate:
       if (node.windows)
-        window_aggregate(node, record);
+        window_aggregate(node, record, long_in);
       else
-        aggregate(node, record);
+        aggregate(node, record, long_in);
       return;
     case NodeKind::TableSource:
       if (!record.key) return;  // a table has no row without a key
@@ -129,49 +142,59 @@ void StreamTask::run(const TopologyNode& node, const StreamRecord& record) {
       forward(node, record);
       return;
     case NodeKind::StreamTableJoin:
-      stream_table_join(node, record);
+      stream_table_join(node, record, long_in);
       return;
     case NodeKind::StreamGlobalJoin:
-      stream_global_join(node, record);
+      stream_global_join(node, record, long_in);
       return;
     case NodeKind::TableTableJoin:
-      table_table_join(node, record);
+      table_table_join(node, record, long_in);
       return;
   }
 }
 
-Bytes StreamTask::next_aggregate(const TopologyNode& node, const Bytes& key, const Bytes& value, const StoredValue* old) {
+Bytes StreamTask::next_aggregate(const TopologyNode& node, const Bytes& key, const Bytes& value, const StoredValue* old,
+                                 bool long_in) {
   switch (node.aggregate) {
     case AggregateKind::Count: {
-      // Counts are stored as decimal text (what a student reads in the store and the changelog).
-      int64_t count = 0;
-      if (old) std::from_chars(old->value.data(), old->value.data() + old->value.size(), count);
-      char text[24];
-      return std::string(text, std::to_chars(text, text + sizeof text, count + 1).ptr);
+      // Serdes.Long(), as Kafka's count stores, logs and forwards it.
+      std::optional<int64_t> count = old ? long_of(old->value) : std::optional<int64_t>(0);
+      if (!count)
+        throw TopologyError(fmt::format("processor {}: store {}: Size of data received by LongDeserializer is not 8",
+                                        node.name, node.store));
+      return long_bytes(*count + 1);
     }
-    case AggregateKind::Reduce:
+    case AggregateKind::Reduce: {
       if (!old) return value;
-      return node.reducer(Bytes(old->value), value);
+      // Over Long values (a count's), the reducer sees and returns decimal text; the store keeps Longs.
+      Bytes reduced = node.reducer(shown(Bytes(old->value), long_in), shown(value, long_in));
+      if (!long_in || !reduced) return reduced;
+      std::optional<std::string> bytes = long_from_text(*reduced);
+      if (!bytes)
+        throw std::runtime_error(fmt::format("the reduce function of {} must return an integer: its values are Longs, got '{}'",
+                                             node.name, *reduced));
+      return bytes;
+    }
     case AggregateKind::Aggregate: {
       Bytes current = old ? Bytes(old->value) : node.initializer();
-      return node.aggregator(key, value, current);
+      return node.aggregator(key, shown(value, long_in), current);
     }
   }
   return std::nullopt;
 }
 
-void StreamTask::aggregate(const TopologyNode& node, const StreamRecord& record) {
+void StreamTask::aggregate(const TopologyNode& node, const StreamRecord& record, bool long_in) {
   if (!record.key || !record.value) return;
   KeyValueStore& store = own_store(node);
   StoredValue* old = store.find(*record.key);
-  Bytes result = next_aggregate(node, record.key, record.value, old);
+  Bytes result = next_aggregate(node, record.key, record.value, old, long_in);
   TimeMs timestamp = old ? std::max(old->timestamp, record.timestamp) : record.timestamp;
   store.put_found(old, *record.key, result, timestamp);
   output_.log_change(node.store, partition_, *record.key, result, timestamp);
   forward(node, StreamRecord{record.key, std::move(result), timestamp});
 }
 
-void StreamTask::window_aggregate(const TopologyNode& node, const StreamRecord& record) {
+void StreamTask::window_aggregate(const TopologyNode& node, const StreamRecord& record, bool long_in) {
   if (!record.key || !record.value) return;
   const TimeWindows& windows = *node.windows;
   TimeMs& stream_time = stream_time_[static_cast<std::size_t>(node.id)];
@@ -189,7 +212,7 @@ void StreamTask::window_aggregate(const TopologyNode& node, const StreamRecord& 
     }
     std::string windowed_key = fmt::format("[{}@{}/{}]", *record.key, start, end);
     StoredValue* old = store.find(windowed_key);
-    Bytes result = next_aggregate(node, record.key, record.value, old);
+    Bytes result = next_aggregate(node, record.key, record.value, old, long_in);
     TimeMs timestamp = old ? std::max(old->timestamp, record.timestamp) : record.timestamp;
     store.put_found(old, windowed_key, result, timestamp);
     output_.log_change(node.store, partition_, windowed_key, result, timestamp);
@@ -197,20 +220,21 @@ void StreamTask::window_aggregate(const TopologyNode& node, const StreamRecord& 
   }
 }
 
-void StreamTask::stream_table_join(const TopologyNode& node, const StreamRecord& record) {
+void StreamTask::stream_table_join(const TopologyNode& node, const StreamRecord& record, bool long_in) {
   if (!record.value) return;
   const bool left = node.join == JoinKind::Left;
   const StoredValue* match = record.key ? other_store(node).get(*record.key) : nullptr;
   if (!record.key && !left) return;
   if (!match && !left) return;
-  Bytes right = match ? Bytes(match->value) : std::nullopt;
-  forward(node, StreamRecord{record.key, node.joiner(record.value, right), record.timestamp});
+  Bytes right = match ? shown(Bytes(match->value), node.other_long_values) : std::nullopt;
+  forward(node, StreamRecord{record.key, node.joiner(shown(record.value, long_in), right), record.timestamp});
 }
 
-void StreamTask::stream_global_join(const TopologyNode& node, const StreamRecord& record) {
+void StreamTask::stream_global_join(const TopologyNode& node, const StreamRecord& record, bool long_in) {
   if (!record.value) return;
   const bool left = node.join == JoinKind::Left;
-  Bytes lookup = node.key_selector(record.key, record.value);
+  const Bytes value = shown(record.value, long_in);
+  Bytes lookup = node.key_selector(record.key, value);
   const StoredValue* match = nullptr;
   if (lookup && global_stores_) {
     auto it = global_stores_->find(node.other_store);
@@ -218,15 +242,16 @@ void StreamTask::stream_global_join(const TopologyNode& node, const StreamRecord
   }
   if (!match && !left) return;
   Bytes right = match ? Bytes(match->value) : std::nullopt;
-  forward(node, StreamRecord{record.key, node.joiner(record.value, right), record.timestamp});
+  forward(node, StreamRecord{record.key, node.joiner(value, right), record.timestamp});
 }
 
-void StreamTask::table_table_join(const TopologyNode& node, const StreamRecord& record) {
+void StreamTask::table_table_join(const TopologyNode& node, const StreamRecord& record, bool long_in) {
   const StoredValue* other = other_store(node).get(*record.key);
-  Bytes other_value = other ? Bytes(other->value) : std::nullopt;
+  Bytes other_value = other ? shown(Bytes(other->value), node.other_long_values) : std::nullopt;
   const TimeMs timestamp = other ? std::max(other->timestamp, record.timestamp) : record.timestamp;
-  const Bytes& left = node.this_is_left ? record.value : other_value;
-  const Bytes& right = node.this_is_left ? other_value : record.value;
+  const Bytes value = shown(record.value, long_in);
+  const Bytes& left = node.this_is_left ? value : other_value;
+  const Bytes& right = node.this_is_left ? other_value : value;
   Bytes result;
   switch (node.join) {
     case JoinKind::Inner:

@@ -5,7 +5,8 @@
 //
 // Semantics worth knowing (Kafka 3.7, caching off: every update is forwarded):
 //  - count/reduce/aggregate skip records with a null key or value; the result's timestamp is the
-//    larger of the record's and the previous aggregate's.
+//    larger of the record's and the previous aggregate's. A count is Serdes.Long() bytes (8,
+//    big-endian) in its store, its changelog and what it forwards; functions see its decimal text.
 //  - Windowed aggregation: each record falls in every window [start, start+size) with start a
 //    multiple of advance; a window is still open while its end > stream time - grace, where stream
 //    time is the largest timestamp this processor has seen; records for closed windows are dropped.
@@ -55,15 +56,17 @@ class StreamTask {
 
  private:
   void forward(const TopologyNode& from, const StreamRecord& record);
-  void run(const TopologyNode& node, const StreamRecord& record);
-  void aggregate(const TopologyNode& node, const StreamRecord& record);
-  void window_aggregate(const TopologyNode& node, const StreamRecord& record);
-  Bytes next_aggregate(const TopologyNode& node, const Bytes& key, const Bytes& value, const StoredValue* old);
+  // long_in: the record's value is Serdes.Long() bytes (its sender's long_values).
+  void run(const TopologyNode& node, const StreamRecord& record, bool long_in);
+  void aggregate(const TopologyNode& node, const StreamRecord& record, bool long_in);
+  void window_aggregate(const TopologyNode& node, const StreamRecord& record, bool long_in);
+  Bytes next_aggregate(const TopologyNode& node, const Bytes& key, const Bytes& value, const StoredValue* old,
+                       bool long_in);
   void put_logged(const std::string& store, KeyValueStore& target, const std::string& key, const Bytes& value,
                   TimeMs timestamp);
-  void stream_table_join(const TopologyNode& node, const StreamRecord& record);
-  void stream_global_join(const TopologyNode& node, const StreamRecord& record);
-  void table_table_join(const TopologyNode& node, const StreamRecord& record);
+  void stream_table_join(const TopologyNode& node, const StreamRecord& record, bool long_in);
+  void stream_global_join(const TopologyNode& node, const StreamRecord& record, bool long_in);
+  void table_table_join(const TopologyNode& node, const StreamRecord& record, bool long_in);
   KeyValueStore& store_of(const TopologyNode& node, const std::string& name);
   // The node's own store (node.store) and the store it joins against (node.other_store).
   KeyValueStore& own_store(const TopologyNode& node);

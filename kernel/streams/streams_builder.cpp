@@ -1,11 +1,34 @@
 // The DSL operations. Names follow Kafka 3.7's KStreamImpl / KTableImpl / KGroupedStreamImpl
 // prefixes and the order in which Kafka draws numbers from its one counter (for an aggregation:
 // the store name, the processor, then the repartition sink, filter and source).
+//
+// Value serdes follow Kafka's too, for the one klab tracks: count() makes Serdes.Long() values,
+// and the operations that pass values on unchanged (filter, peek, select_key, branches, merge of
+// two Long streams, to_stream, to, a repartition) keep them Long; everything else makes strings.
 #include "streams/streams_builder.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace klab::streams {
+namespace {
+
+// Kafka's `name.matches("KSTREAM.*-[0-9]{10}")`: a name Kafka generated, not one the user gave.
+bool generated_name(std::string_view name) {
+  constexpr std::size_t digits = 10;
+  if (name.size() < 7 + 1 + digits || name.substr(0, 7) != "KSTREAM") return false;
+  if (name[name.size() - digits - 1] != '-') return false;
+  return std::all_of(name.end() - digits, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Whether a node of this kind forwards the values it receives as they are (their serde too).
+bool keeps_values(NodeKind kind) {
+  return kind == NodeKind::Filter || kind == NodeKind::Peek || kind == NodeKind::Foreach || kind == NodeKind::Sink ||
+         kind == NodeKind::SelectKey;
+}
+
+}  // namespace
 
 std::string StreamsBuilder::new_name(std::string_view prefix) { return fmt::format("{}{:010d}", prefix, index_++); }
 
@@ -23,8 +46,14 @@ int StreamsBuilder::add_node(TopologyNode&& node, std::vector<int> parents) {
 
 void StreamsBuilder::add_store(StoreSpec store) { stores_.push_back(std::move(store)); }
 
-int StreamsBuilder::repartition(int parent, const std::string& topic_base) {
-  const std::string topic = topic_base + "-repartition";
+// As KStreamImpl.createRepartitionedSource: the three numbers are drawn in any case (sink, filter,
+// source); a user's name (a store's) names the nodes `<topic>-filter`, `-sink`, `-source`.
+int StreamsBuilder::repartition(int parent, const std::string& prefix) {
+  const std::string suffix = "-repartition";
+  const bool has_suffix = prefix.size() >= suffix.size() && prefix.compare(prefix.size() - suffix.size(), suffix.size(), suffix) == 0;
+  const std::string topic = has_suffix ? prefix : prefix + suffix;
+  const bool numbered = generated_name(prefix);
+  const bool long_values = node(parent).long_values;
   TopologyNode sink;
   sink.kind = NodeKind::Sink;
   sink.name = new_name("KSTREAM-SINK-");
@@ -34,13 +63,19 @@ int StreamsBuilder::repartition(int parent, const std::string& topic_base) {
   filter.kind = NodeKind::Filter;
   filter.name = new_name("KSTREAM-FILTER-");
   filter.predicate = [](const Bytes& key, const Bytes&) { return key.has_value(); };
-  int filter_id = add_node(std::move(filter), {parent});
-  add_node(std::move(sink), {filter_id});
   TopologyNode source;
   source.kind = NodeKind::Source;
   source.name = new_name("KSTREAM-SOURCE-");
   source.topics = {topic};
   source.internal_topic = true;
+  if (!numbered) {
+    sink.name = topic + "-sink";
+    filter.name = topic + "-filter";
+    source.name = topic + "-source";
+  }
+  sink.long_values = filter.long_values = source.long_values = long_values;
+  int filter_id = add_node(std::move(filter), {parent});
+  add_node(std::move(sink), {filter_id});
   return add_node(std::move(source), {});
 }
 
@@ -68,7 +103,7 @@ KTable StreamsBuilder::table(const std::string& topic, std::optional<std::string
   if (named) {
     upsert.store = store;
     upsert.stores = {store};
-    add_store(StoreSpec{store, false, false, ""});
+    add_store(StoreSpec{store, false, false, false, ""});
   }
   int table_id = add_node(std::move(upsert), {source_id});
   KTable result(this, table_id, named ? store : "", table_id, false);
@@ -92,7 +127,7 @@ GlobalKTable StreamsBuilder::global_table(const std::string& topic, std::optiona
   upsert.store = store;
   upsert.stores = {store};
   add_node(std::move(upsert), {source_id});
-  add_store(StoreSpec{store, true, false, topic});
+  add_store(StoreSpec{store, true, false, false, topic});
   return GlobalKTable(this, store);
 }
 
@@ -109,6 +144,7 @@ const std::string& KStream::node_name() const { return builder_->node(node_).nam
 KStream KStream::stateless(NodeKind kind, const char* prefix, bool changes_key, TopologyNode&& node) {
   node.kind = kind;
   node.name = builder_->new_name(prefix);
+  node.long_values = keeps_values(kind) && builder_->node(node_).long_values;
   int id = builder_->add_node(std::move(node), {node_});
   return KStream(builder_, id, repartition_required_ || changes_key);
 }
@@ -173,6 +209,8 @@ KStream KStream::merge(const KStream& other) {
   TopologyNode node;
   node.kind = NodeKind::Merge;
   node.name = builder_->new_name("KSTREAM-MERGE-");
+  // Kafka's merge has no serdes of its own; klab keeps Long only when both sides are Long.
+  node.long_values = builder_->node(node_).long_values && builder_->node(other.node_).long_values;
   int id = builder_->add_node(std::move(node), {node_, other.node_});
   return KStream(builder_, id, repartition_required_ || other.repartition_required_);
 }
@@ -187,6 +225,7 @@ BranchedKStream KStream::split(std::optional<std::string> prefix) {
   TopologyNode node;
   node.kind = NodeKind::Split;
   node.name = prefix ? *prefix : builder_->new_name("KSTREAM-BRANCH-");
+  node.long_values = builder_->node(node_).long_values;
   int id = builder_->add_node(std::move(node), {node_});
   return BranchedKStream(builder_, id, prefix.value_or(""), repartition_required_);
 }
@@ -210,6 +249,7 @@ KStream KStream::table_join(const KTable& table, ValueJoiner joiner, JoinKind ki
   node.join = kind;
   node.joiner = std::move(joiner);
   node.other_store = store;
+  node.other_long_values = builder_->node(table.node_).long_values;
   node.stores = {store};
   return KStream(builder_, builder_->add_node(std::move(node), {parent}), false);
 }
@@ -246,6 +286,7 @@ void BranchedKStream::add_branch(Predicate predicate, std::optional<std::string>
   TopologyNode node;
   node.kind = NodeKind::Branch;
   node.name = builder_->node(split_node_).name + suffix;
+  node.long_values = builder_->node(split_node_).long_values;
   node.predicate = std::move(predicate);
   int id = builder_->add_node(std::move(node), {split_node_});
   branches_.insert_or_assign(prefix_ + suffix, KStream(builder_, id, repartition_required_));
@@ -273,7 +314,7 @@ std::string KTable::materialize() const {
   if (source.store.empty()) {
     source.store = source.other_store;
     source.stores = {source.store};
-    builder_->add_store(StoreSpec{source.store, false, false, ""});
+    builder_->add_store(StoreSpec{source.store, false, false, false, ""});
   }
   return source.store;
 }
@@ -282,6 +323,7 @@ KStream KTable::to_stream() {
   TopologyNode node;
   node.kind = NodeKind::ToStream;
   node.name = builder_->new_name("KTABLE-TOSTREAM-");
+  node.long_values = builder_->node(node_).long_values;
   return KStream(builder_, builder_->add_node(std::move(node), {node_}), false);
 }
 
@@ -301,7 +343,9 @@ KTable KTable::table_join(const KTable& other, ValueJoiner joiner, JoinKind kind
   this_side.store = this_store;
   this_side.other_store = other_store;
   this_side.stores = {other_store};
+  this_side.other_long_values = builder_->node(other.node_).long_values;
   TopologyNode other_side = this_side;
+  other_side.other_long_values = builder_->node(node_).long_values;
   other_side.name = builder_->new_name(other_prefix);
   other_side.this_is_left = false;
   other_side.store = other_store;
@@ -343,9 +387,11 @@ KTable KGroupedStream::build(AggregateKind kind, TopologyNode&& node, std::optio
   node.store = store;
   node.stores = {store};
   node.windows = windows_;
+  // count's values are Serdes.Long(); reduce keeps its input's serde; aggregate makes strings.
+  node.long_values = kind == AggregateKind::Count || (kind == AggregateKind::Reduce && builder_->node(node_).long_values);
   int parent = node_;
   if (repartition_required_) parent = builder_->repartition(node_, store);
-  builder_->add_store(StoreSpec{store, false, windows_.has_value(), ""});
+  builder_->add_store(StoreSpec{store, false, windows_.has_value(), node.long_values, ""});
   int id = builder_->add_node(std::move(node), {parent});
   return KTable(builder_, id, store, -1, windows_.has_value());
 }

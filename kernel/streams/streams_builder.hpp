@@ -5,7 +5,8 @@
 //
 // Repartitioning, as Kafka decides it: an operation that may change the key (map, flat_map,
 // select_key, group_by) marks the stream; a later grouping or stream-table join then goes through
-// a repartition topic `<application.id>-<name>-repartition` (a null-key filter, a sink, a source).
+// a repartition topic `<application.id>-<name>-repartition` (a null-key filter, a sink, a source;
+// named `<name>-repartition-filter`, `-sink`, `-source` when <name> is the user's, e.g. a store's).
 // A table's store is materialized only when something needs it (a join, a store name).
 #pragma once
 #include <deque>
@@ -165,8 +166,9 @@ class StreamsBuilder {
   int add_node(TopologyNode&& node, std::vector<int> parents);
   TopologyNode& node(int id) { return nodes_[static_cast<std::size_t>(id)]; }
   void add_store(StoreSpec store);
-  // Inserts the repartition of the stream ending at `parent`; returns the new source node.
-  int repartition(int parent, const std::string& topic_base);
+  // Inserts the repartition of the stream ending at `parent` through topic `<prefix>-repartition`;
+  // returns the new source node.
+  int repartition(int parent, const std::string& prefix);
 
  private:
   std::deque<TopologyNode> nodes_;  // a deque: references to nodes stay valid as nodes are added

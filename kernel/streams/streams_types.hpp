@@ -1,6 +1,7 @@
 // What flows through a Kafka Streams topology in klab, and the functions a topology is made of.
-// Keys and values are strings that may be null (Kafka's String serde; a count is its decimal text),
-// so every operation reads the same in C++ and in Lua.
+// Keys and values are strings that may be null (Kafka's String serde), so every operation reads the
+// same in C++ and in Lua. A count is the exception: Kafka's Long serde, 8 bytes big-endian, on
+// its topics and in its store (long_serde.hpp); a function is handed its decimal text.
 //
 // A user function may throw (a Lua function that raised, in the REPL): the task running it fails
 // and the application goes to ERROR with that message, as a Kafka Streams application whose

@@ -50,6 +50,10 @@ struct TopologyNode {
   std::string other_store;          // the store a join looks up
   bool negate = false;              // filter_not
   bool this_is_left = true;         // table-table join: this node's updates are the left side
+  // Kafka's value serde, as far as klab tracks it: the values this node forwards (a sink: writes)
+  // are Serdes.Long() bytes (a count and what passes its values on unchanged), else strings.
+  bool long_values = false;
+  bool other_long_values = false;   // a join: the store it looks up holds Long values
   AggregateKind aggregate = AggregateKind::Count;
   JoinKind join = JoinKind::Inner;
   std::optional<TimeWindows> windows;
@@ -73,6 +77,7 @@ struct StoreSpec {
   std::string name;
   bool global = false;
   bool windowed = false;
+  bool long_values = false;  // its values (and its changelog's) are Serdes.Long() bytes: a count
   std::string global_topic;  // global: the topic it is read from
 };
 

@@ -55,7 +55,7 @@ TopologyTestDriver::SinkRoute& TopologyTestDriver::route_of(const TopologyNode& 
 
 void TopologyTestDriver::send(const TopologyNode& sink, const StreamRecord& record) {
   SinkRoute& route = route_of(sink);
-  if (route.output) route.output->push_back(TestRecord{sink.topics.front(), record.key, record.value, record.timestamp});
+  if (route.output) route.output->push_back(TestRecord{sink.topics.front(), record.key, record.value, record.timestamp, sink.long_values});
   if (route.reader >= 0) pending_.emplace_back(route.reader, record);
 }
 

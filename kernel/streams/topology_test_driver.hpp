@@ -21,6 +21,7 @@ struct TestRecord {
   Bytes key;
   Bytes value;
   TimeMs timestamp = 0;
+  bool long_value = false;  // the value is Serdes.Long() bytes (the sink writes a count)
 };
 
 class TopologyTestDriver : public TaskOutput {

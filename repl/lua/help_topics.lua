@@ -98,7 +98,10 @@ map_values, flat_map, flat_map_values, select_key, peek, foreach, merge, to, spl
 :default_branch(); group_by_key, group_by -> count, reduce, aggregate (-> KTable);
 windowed_by{ size_ms =, advance_ms =, grace_ms = } (tumbling / hopping; keys "[key@start/end]");
 joins: stream-table join/left_join, table-table join/left_join/outer_join, stream-global join with
-a key selector; to_stream. Keys and values are strings or nil; a count is its decimal text.
+a key selector; to_stream. Keys and values are strings or nil, but for counts: Kafka's Long serde
+(8 bytes, big-endian) on topics and in stores, so a consumer with value.deserializer =
+"LongDeserializer" reads them; functions get a count as its decimal text, store() and
+read_output() as an integer.
 Functions are Lua functions (key, value); an error in one puts the application in ERROR with the
 Lua traceback (app:error()); the cluster goes on.
 

@@ -3,7 +3,9 @@
 // a failing processor, and determinism.
 #include <doctest/doctest.h>
 
+#include "serde/builtin_serdes.hpp"
 #include "streams/kafka_streams.hpp"
+#include "streams/long_serde.hpp"
 #include "streams/streams_builder.hpp"
 #include "streams_test_support.hpp"
 #include "test_support.hpp"
@@ -43,11 +45,23 @@ void send_lines(Cluster& cluster, const std::vector<std::string>& lines) {
   producer->flush();
 }
 
+// The store holds Serdes.Long() bytes; "?" for a value that is not 8 bytes.
 std::string count_of(const KafkaStreams& app, const std::string& word) {
   auto rows = app.store("counts");
   for (const auto& [key, value] : *rows)
-    if (key == word) return value;
+    if (key == word) return long_of(value) ? std::to_string(*long_of(value)) : "?";
   return "";
+}
+
+// The latest value per key of a topic, read as Kafka's LongDeserializer reads it (-1: not a Long).
+std::map<std::string, int64_t> latest_longs(Cluster& cluster, const std::string& topic) {
+  std::map<std::string, int64_t> latest;
+  for (int32_t p = 0; p < cluster.find_topic(topic)->partition_count(); ++p)
+    for (const auto& r : klab::test::read_log(klab::test::log_of(cluster, topic, p))) {
+      auto datum = serde::builtin_deserialize(serde::BuiltinSerde::Long, r.value);
+      latest[r.key.value_or("")] = datum ? datum->get<int64_t>() : -1;
+    }
+  return latest;
 }
 
 int log_lines_with(const KafkaStreams& app, const std::string& text) {
@@ -81,6 +95,10 @@ TEST_CASE("a word count application creates its internal topics and counts throu
   REQUIRE(changelog != nullptr);
   CHECK(std::get<std::vector<std::string>>(changelog->config.get("cleanup.policy")) == std::vector<std::string>{"compact"});
   CHECK(app->task_ids() == std::vector<std::string>{"0_0", "0_1", "1_0", "1_1"});
+  // What a Java consumer with a LongDeserializer reads, on the output topic and the changelog.
+  const std::map<std::string, int64_t> counts{{"a", 3}, {"b", 2}, {"c", 1}};
+  CHECK(latest_longs(*cluster, "word-counts") == counts);
+  CHECK(latest_longs(*cluster, "wordcount-counts-changelog") == counts);
 }
 
 TEST_CASE("a restarted application restores its counts from the changelog and goes on counting") {

@@ -95,8 +95,61 @@ TEST_CASE("count after group_by goes through the repartition topic and logs ever
   REQUIRE(driver->pipe_input("lines", std::nullopt, Bytes("a b a")).ok());
   REQUIRE(driver->pipe_input("lines", std::nullopt, Bytes("b")).ok());
   CHECK(pairs_of(driver->read_output("counts-out")) == std::vector<std::string>{"a=1", "b=1", "a=2", "b=2"});
-  CHECK(*driver->store("counts") == std::vector<std::pair<std::string, std::string>>{{"a", "2"}, {"b", "2"}});
+  CHECK(*driver->store("counts") == std::vector<std::pair<std::string, std::string>>{{"a", long_bytes(2)}, {"b", long_bytes(2)}});
   CHECK(driver->changelog_records("counts") == 4);
+}
+
+TEST_CASE("a count is Kafka's Long serde: 8 bytes big-endian in the store and on the output topic") {
+  StreamsBuilder builder;
+  builder.stream("in").group_by_key().count("counts").to_stream().to("out");
+  auto driver = driver_for(builder);
+  for (int i = 0; i < 258; ++i) REQUIRE(driver->pipe_input("in", Bytes("k"), Bytes("v")).ok());
+  std::vector<TestRecord> out = driver->read_output("out");
+  REQUIRE(out.size() == 258);
+  CHECK(out.back().long_value);
+  CHECK(out.back().value == Bytes(std::string("\0\0\0\0\0\0\x01\x02", 8)));  // 258
+  CHECK(*driver->store("counts") == std::vector<std::pair<std::string, std::string>>{{"k", std::string("\0\0\0\0\0\0\x01\x02", 8)}});
+  CHECK(long_bytes(-2) == std::string(7, '\xff') + '\xfe');  // two's complement, as Java's long
+  CHECK(long_of(long_bytes(INT64_MIN)) == INT64_MIN);
+  CHECK(long_of("1234567") == std::nullopt);  // not 8 bytes: not a Long
+}
+
+TEST_CASE("functions see a count as its decimal text; passed on unchanged it stays a Long") {
+  StreamsBuilder builder;
+  std::vector<std::string> seen;
+  KStream counted = builder.stream("in").group_by_key().count("counts").to_stream();
+  counted.filter([](const Bytes&, const Bytes& v) { return *v != "2"; })
+      .peek([&](const Bytes&, const Bytes& v) { seen.push_back(*v); })
+      .to("kept");
+  counted.map_values([](const Bytes&, const Bytes& v) { return Bytes("n=" + *v); }).to("text");
+  auto driver = driver_for(builder);
+  for (int i = 0; i < 3; ++i) REQUIRE(driver->pipe_input("in", Bytes("k"), Bytes("v")).ok());
+  CHECK(seen == std::vector<std::string>{"1", "3"});
+  std::vector<TestRecord> kept = driver->read_output("kept");
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[1].long_value);
+  CHECK(kept[1].value == Bytes(long_bytes(3)));
+  std::vector<TestRecord> text = driver->read_output("text");
+  REQUIRE(text.size() == 3);
+  CHECK_FALSE(text[2].long_value);
+  CHECK(text[2].value == Bytes("n=3"));
+}
+
+TEST_CASE("a reduce over counts keeps Long values; a count's store that is not a Long fails the task") {
+  StreamsBuilder builder;
+  builder.stream("in").group_by_key().count("counts").to_stream().group_by_key().reduce(
+      [](const Bytes& agg, const Bytes& v) { return Bytes(std::to_string(std::stoll(*agg) + std::stoll(*v))); }, "sums");
+  auto driver = driver_for(builder);
+  for (int i = 0; i < 3; ++i) REQUIRE(driver->pipe_input("in", Bytes("k"), Bytes("v")).ok());
+  CHECK(*driver->store("sums") == std::vector<std::pair<std::string, std::string>>{{"k", long_bytes(1 + 2 + 3)}});
+
+  StreamsBuilder bad;
+  bad.stream("in").group_by_key().count("counts").to_stream().group_by_key().reduce(
+      [](const Bytes&, const Bytes&) { return Bytes("many"); }, "sums");
+  auto failing = driver_for(bad);
+  REQUIRE(failing->pipe_input("in", Bytes("k"), Bytes("v")).ok());
+  CHECK_THROWS_WITH(failing->pipe_input("in", Bytes("k"), Bytes("v")),
+                    doctest::Contains("must return an integer: its values are Longs, got 'many'"));
 }
 
 TEST_CASE("count, reduce and aggregate skip records with a null key or value") {
@@ -112,7 +165,7 @@ TEST_CASE("count, reduce and aggregate skip records with a null key or value") {
   REQUIRE(driver->pipe_input("in", Bytes("k"), Bytes("2")).ok());
   REQUIRE(driver->pipe_input("in", std::nullopt, Bytes("5")).ok());
   REQUIRE(driver->pipe_input("in", Bytes("k"), std::nullopt).ok());
-  CHECK(*driver->store("count") == std::vector<std::pair<std::string, std::string>>{{"k", "2"}});
+  CHECK(*driver->store("count") == std::vector<std::pair<std::string, std::string>>{{"k", long_bytes(2)}});
   CHECK(*driver->store("reduce") == std::vector<std::pair<std::string, std::string>>{{"k", "1+2"}});
   CHECK(*driver->store("sum") == std::vector<std::pair<std::string, std::string>>{{"k", "3"}});
 }

@@ -1,11 +1,12 @@
 // Helpers shared by the Kafka Streams tests: a test driver for a builder, records as "key=value"
-// lines, and the word splitter of the word-count topologies.
+// lines (a count's Long value as its decimal text), and the word splitter of the word-count topologies.
 #pragma once
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "streams/long_serde.hpp"
 #include "streams/streams_builder.hpp"
 #include "streams/topology_test_driver.hpp"
 
@@ -21,7 +22,7 @@ inline std::unique_ptr<TopologyTestDriver> driver_for(const StreamsBuilder& buil
 
 inline std::vector<std::string> pairs_of(const std::vector<TestRecord>& records) {
   std::vector<std::string> out;
-  for (const TestRecord& record : records) out.push_back(record.key.value_or("null") + "=" + record.value.value_or("null"));
+  for (const TestRecord& record : records) out.push_back(record.key.value_or("null") + "=" + shown(record.value, record.long_value).value_or("null"));
   return out;
 }
 

@@ -19,7 +19,10 @@ using klab::streams::test::split_words;
 
 }  // namespace
 
-TEST_CASE("the word count of Kafka's tutorial describes as Kafka prints it") {
+TEST_CASE("a word count with a named store names its repartition nodes after the store, as Kafka 3.7 does") {
+  // Kafka's streams tutorial still prints KSTREAM-FILTER-0000000005 here; 3.7's
+  // KStreamImpl.createRepartitionedSource names the nodes after a user's name (the three numbers are
+  // drawn all the same, so the next node is KTABLE-TOSTREAM-0000000007).
   StreamsBuilder builder;
   builder.stream("streams-plaintext-input")
       .flat_map_values(split_words)
@@ -36,26 +39,78 @@ TEST_CASE("the word count of Kafka's tutorial describes as Kafka prints it") {
         "      --> KSTREAM-KEY-SELECT-0000000002\n"
         "      <-- KSTREAM-SOURCE-0000000000\n"
         "    Processor: KSTREAM-KEY-SELECT-0000000002 (stores: [])\n"
-        "      --> KSTREAM-FILTER-0000000005\n"
+        "      --> counts-store-repartition-filter\n"
         "      <-- KSTREAM-FLATMAPVALUES-0000000001\n"
-        "    Processor: KSTREAM-FILTER-0000000005 (stores: [])\n"
-        "      --> KSTREAM-SINK-0000000004\n"
+        "    Processor: counts-store-repartition-filter (stores: [])\n"
+        "      --> counts-store-repartition-sink\n"
         "      <-- KSTREAM-KEY-SELECT-0000000002\n"
-        "    Sink: KSTREAM-SINK-0000000004 (topic: counts-store-repartition)\n"
-        "      <-- KSTREAM-FILTER-0000000005\n"
+        "    Sink: counts-store-repartition-sink (topic: counts-store-repartition)\n"
+        "      <-- counts-store-repartition-filter\n"
         "\n"
         "  Sub-topology: 1\n"
-        "    Source: KSTREAM-SOURCE-0000000006 (topics: [counts-store-repartition])\n"
+        "    Source: counts-store-repartition-source (topics: [counts-store-repartition])\n"
         "      --> KSTREAM-AGGREGATE-0000000003\n"
         "    Processor: KSTREAM-AGGREGATE-0000000003 (stores: [counts-store])\n"
         "      --> KTABLE-TOSTREAM-0000000007\n"
-        "      <-- KSTREAM-SOURCE-0000000006\n"
+        "      <-- counts-store-repartition-source\n"
         "    Processor: KTABLE-TOSTREAM-0000000007 (stores: [])\n"
         "      --> KSTREAM-SINK-0000000008\n"
         "      <-- KSTREAM-AGGREGATE-0000000003\n"
         "    Sink: KSTREAM-SINK-0000000008 (topic: streams-wordcount-output)\n"
         "      <-- KTABLE-TOSTREAM-0000000007\n"
         "\n");
+}
+
+TEST_CASE("Kafka's SuppressTopologyTest program, without its suppress node, describes as Kafka prints it") {
+  // SuppressTopologyTest.NAMED_FINAL_TOPOLOGY (Kafka 3.7): stream("input").groupBy((k, v) -> k)
+  // .windowedBy(...).count(Materialized.as("counts")).suppress(...withName("myname")).toStream()
+  // .map(...).to("output-suppressed"). A named suppress draws no number, so leaving it out (klab
+  // has no suppress) only removes the "myname" processor; sub-topology 0 is Kafka's text verbatim.
+  StreamsBuilder builder;
+  builder.stream("input")
+      .group_by([](const Bytes& key, const Bytes&) { return key; })
+      .windowed_by(TimeWindows{5, 5, 5})
+      .count("counts")
+      .to_stream()
+      .map([](const Bytes& key, const Bytes& value) { return KeyValue{key, value}; })
+      .to("output-suppressed");
+  CHECK(describe(builder) ==
+        "Topologies:\n"
+        "   Sub-topology: 0\n"
+        "    Source: KSTREAM-SOURCE-0000000000 (topics: [input])\n"
+        "      --> KSTREAM-KEY-SELECT-0000000001\n"
+        "    Processor: KSTREAM-KEY-SELECT-0000000001 (stores: [])\n"
+        "      --> counts-repartition-filter\n"
+        "      <-- KSTREAM-SOURCE-0000000000\n"
+        "    Processor: counts-repartition-filter (stores: [])\n"
+        "      --> counts-repartition-sink\n"
+        "      <-- KSTREAM-KEY-SELECT-0000000001\n"
+        "    Sink: counts-repartition-sink (topic: counts-repartition)\n"
+        "      <-- counts-repartition-filter\n"
+        "\n"
+        "  Sub-topology: 1\n"
+        "    Source: counts-repartition-source (topics: [counts-repartition])\n"
+        "      --> KSTREAM-AGGREGATE-0000000002\n"
+        "    Processor: KSTREAM-AGGREGATE-0000000002 (stores: [counts])\n"
+        "      --> KTABLE-TOSTREAM-0000000006\n"
+        "      <-- counts-repartition-source\n"
+        "    Processor: KTABLE-TOSTREAM-0000000006 (stores: [])\n"
+        "      --> KSTREAM-MAP-0000000007\n"
+        "      <-- KSTREAM-AGGREGATE-0000000002\n"
+        "    Processor: KSTREAM-MAP-0000000007 (stores: [])\n"
+        "      --> KSTREAM-SINK-0000000008\n"
+        "      <-- KTABLE-TOSTREAM-0000000006\n"
+        "    Sink: KSTREAM-SINK-0000000008 (topic: output-suppressed)\n"
+        "      <-- KSTREAM-MAP-0000000007\n"
+        "\n");
+}
+
+TEST_CASE("a store named like a repartition topic is not given a second -repartition") {
+  StreamsBuilder builder;
+  builder.stream("in").group_by([](const Bytes&, const Bytes& v) { return v; }).count("words-repartition");
+  std::string text = describe(builder);
+  CHECK(text.find("Sink: words-repartition-sink (topic: words-repartition)") != std::string::npos);
+  CHECK(text.find("Source: words-repartition-source (topics: [words-repartition])") != std::string::npos);
 }
 
 TEST_CASE("an unnamed count draws its store name before its processor name") {
@@ -82,6 +137,8 @@ TEST_CASE("a group_by count without a name repartitions through its generated st
         std::string::npos);
   CHECK(text.find("Source: KSTREAM-SOURCE-0000000007 (topics: [KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition])") !=
         std::string::npos);
+  // A generated name keeps the numbered nodes (Kafka: the prefix matches "KSTREAM.*-[0-9]{10}").
+  CHECK(text.find("Processor: KSTREAM-FILTER-0000000006 (stores: [])") != std::string::npos);
 }
 
 TEST_CASE("a table's store is listed only once something materializes it") {
@@ -149,6 +206,21 @@ TEST_CASE("split names its branches after the splitter, by name or by position")
   CHECK(branches.count("route-2") == 1);
   CHECK(branches.count("route-0") == 1);
   CHECK(branches.at("route-a").node_name() == "route-a");
+}
+
+TEST_CASE("a join right after a named branch of a re-keyed stream repartitions under the branch's name") {
+  StreamsBuilder builder;
+  KTable table = builder.table("users");
+  auto branches = builder.stream("in")
+                      .select_key([](const Bytes&, const Bytes& v) { return v; })
+                      .split("route-")
+                      .branch([](const Bytes&, const Bytes&) { return true; }, "a")
+                      .no_default_branch();
+  branches.at("route-a").join(table, [](const Bytes& l, const Bytes&) { return l; }).to("out");
+  std::string text = describe(builder);
+  CHECK(text.find("Processor: route-a-repartition-filter (stores: [])") != std::string::npos);
+  CHECK(text.find("Sink: route-a-repartition-sink (topic: route-a-repartition)") != std::string::npos);
+  CHECK(text.find("Source: route-a-repartition-source (topics: [route-a-repartition])") != std::string::npos);
 }
 
 TEST_CASE("two sources of one topic are refused when the topology is built") {

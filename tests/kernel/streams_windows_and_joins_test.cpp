@@ -47,7 +47,8 @@ TEST_CASE("a record later than its window's end plus grace is dropped") {
   CHECK(pairs_of(driver->read_output("out")) ==
         std::vector<std::string>{"[k@0/10]=1", "[k@10/20]=1", "[k@0/10]=2", "[k@10/20]=2"});
   CHECK(driver->dropped_records() == 1);
-  CHECK(*driver->store("w") == std::vector<std::pair<std::string, std::string>>{{"[k@0/10]", "2"}, {"[k@10/20]", "2"}});
+  CHECK(*driver->store("w") ==
+        std::vector<std::pair<std::string, std::string>>{{"[k@0/10]", long_bytes(2)}, {"[k@10/20]", long_bytes(2)}});
 }
 
 TEST_CASE("a stream-table inner join emits only when the table has the key; a left join always") {
@@ -62,6 +63,22 @@ TEST_CASE("a stream-table inner join emits only when the table has the key; a le
   REQUIRE(driver->pipe_input("stream", Bytes("k"), Bytes("s2")).ok());
   CHECK(pairs_of(driver->read_output("inner")) == std::vector<std::string>{"k=(s2, t1)"});
   CHECK(pairs_of(driver->read_output("left")) == std::vector<std::string>{"k=(s1, null)", "k=(s2, t1)"});
+}
+
+TEST_CASE("a joiner gets a count table's Long value as its decimal text, from either side") {
+  StreamsBuilder builder;
+  KTable counts = builder.stream("clicks").group_by_key().count("counts");
+  KTable names = builder.table("names", std::string("names"));
+  builder.stream("stream").join(counts, paren).to("stream-joined");
+  counts.join(names, paren).to_stream().to("table-joined");
+  auto driver = driver_for(builder);
+  REQUIRE(driver->pipe_input("names", Bytes("k"), Bytes("ann")).ok());
+  REQUIRE(driver->pipe_input("clicks", Bytes("k"), Bytes("c")).ok());
+  REQUIRE(driver->pipe_input("clicks", Bytes("k"), Bytes("c")).ok());
+  REQUIRE(driver->pipe_input("stream", Bytes("k"), Bytes("s")).ok());
+  REQUIRE(driver->pipe_input("names", Bytes("k"), Bytes("bob")).ok());
+  CHECK(pairs_of(driver->read_output("stream-joined")) == std::vector<std::string>{"k=(s, 2)"});
+  CHECK(pairs_of(driver->read_output("table-joined")) == std::vector<std::string>{"k=(1, ann)", "k=(2, ann)", "k=(2, bob)"});
 }
 
 TEST_CASE("table-table joins: inner, left and outer on updates of either side") {

@@ -19,8 +19,39 @@ test("the test driver counts words through the repartition topic", function()
   local out = d:read_output("out")
   eq(#out, 3, "updates")
   eq(out[3].key, "a", "key")
-  eq(out[3].value, "2", "value")
-  eq(d:store("counts").b, "1", "store")
+  eq(out[3].value, 2, "value: a count is read back as an integer")
+  eq(d:store("counts").b, 1, "store")
+  eq(tostring(d:store("counts")), "a\t2\nb\t1", "printed store")
+end)
+
+test("counts are Kafka's Long serde on the topics: a consumer with LongDeserializer reads them", function()
+  local c = klab.cluster{ brokers = 1, seed = 7 }
+  assert(c:create_topic("lines", { partitions = 1 }))
+  assert(c:create_topic("out", { partitions = 1 }))
+  local b = klab.streams_builder()
+  local seen = {}
+  local counts = b:stream("lines"):flat_map_values(words):group_by(function(_, w) return w end):count("counts")
+  counts:to_stream():peek(function(k, v) seen[#seen + 1] = k .. "=" .. v end):to("out")
+  local app = c:streams(b, { ["application.id"] = "wc" }, { log = false })
+  assert(app:start())
+  local p = c:producer{}
+  assert(p:send("lines", { value = "a b a" }))
+  c:advance(5000)
+  eq(table.concat(seen, " "), "a=1 b=1 a=2", "functions get a count as its decimal text")
+  eq(app:store("counts").a, 2, "the store, as integers")
+  local raw = c:consumer{ ["auto.offset.reset"] = "earliest" }
+  raw:assign{ { topic = "out", partition = 0 } }
+  local records = raw:poll(1000)
+  eq(#records, 3, "three updates")
+  eq(records[3].value, "\0\0\0\0\0\0\0\2", "8 bytes, big-endian")
+  local typed = c:consumer{ ["auto.offset.reset"] = "earliest", ["value.deserializer"] = "LongDeserializer" }
+  typed:assign{ { topic = "out", partition = 0 }, { topic = "wc-counts-changelog", partition = 0 } }
+  local latest = {}
+  for _, r in ipairs(typed:poll(1000)) do latest[r.topic .. ":" .. r.key] = r.value end
+  eq(latest["out:a"], 2, "output topic")
+  eq(latest["wc-counts-changelog:a"], 2, "changelog")
+  eq(latest["wc-counts-changelog:b"], 1, "changelog")
+  app:close()
 end)
 
 test("split, map, select_key, merge and joins work from Lua", function()
