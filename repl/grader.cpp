@@ -17,6 +17,7 @@
 
 #include "connect/worker.hpp"
 #include "lua_bindings.hpp"
+#include "lua_fields.hpp"
 #include "session.hpp"
 
 namespace klab {
@@ -76,20 +77,6 @@ void prepare(lua_State* L, const GradeOptions& options, int k) {
     std::string message = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "the lab could not be prepared";
     throw std::runtime_error(message);
   }
-}
-
-std::string string_field(lua_State* L, int table, const char* name) {
-  lua_getfield(L, table, name);
-  std::string value = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-  lua_pop(L, 1);
-  return value;
-}
-
-int64_t integer_field(lua_State* L, int table, const char* name) {
-  lua_getfield(L, table, name);
-  int64_t value = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
-  lua_pop(L, 1);
-  return value;
 }
 
 LabInfo read_info(lua_State* L, int info) {

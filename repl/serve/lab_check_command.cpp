@@ -15,6 +15,7 @@
 #include "cluster/cluster.hpp"
 #include "grade_report.hpp"
 #include "lua_bindings.hpp"
+#include "lua_fields.hpp"
 #include "serve/child_command.hpp"
 #include "serve/event_loop.hpp"
 #include "serve/serve_options.hpp"
@@ -47,20 +48,6 @@ std::shared_ptr<Cluster> prepare(lua_State* L, const std::string& lab, ServeOpti
   return cluster;
 }
 
-std::string string_field(lua_State* L, int table, const char* name) {
-  lua_getfield(L, table, name);
-  std::string value = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-  lua_pop(L, 1);
-  return value;
-}
-
-int integer_field(lua_State* L, int table, const char* name) {
-  lua_getfield(L, table, name);
-  const int value = lua_isinteger(L, -1) ? static_cast<int>(lua_tointeger(L, -1)) : 0;
-  lua_pop(L, 1);
-  return value;
-}
-
 // lab.grade_served(print_text) as a report of one run, for klab grade's renderings.
 GradeReport grade(lua_State* L, bool print_text, const std::string& commands, const std::string& stopped) {
   lua_getglobal(L, "lab");
@@ -69,7 +56,7 @@ GradeReport grade(lua_State* L, bool print_text, const std::string& commands, co
   if (lua_pcall(L, 1, 1, 0) != LUA_OK) throw std::runtime_error(error_message(L));
   const int plain = lua_gettop(L);
   GradeReport report;
-  report.lab_id = integer_field(L, plain, "id");
+  report.lab_id = static_cast<int>(integer_field(L, plain, "id"));
   report.lab_title = string_field(L, plain, "title");
   report.submission = commands;
   VariantRun run;
@@ -82,7 +69,7 @@ GradeReport grade(lua_State* L, bool print_text, const std::string& commands, co
     check.id = string_field(L, step, "id");
     check.title = string_field(L, step, "title");
     check.visibility = string_field(L, step, "visibility");
-    check.points = integer_field(L, step, "points");
+    check.points = static_cast<int>(integer_field(L, step, "points"));
     lua_getfield(L, step, "passed");
     check.passed = lua_toboolean(L, -1) != 0;
     lua_pop(L, 1);
