@@ -87,12 +87,7 @@ LabInfo read_info(lua_State* L, int info) {
   const int steps = lua_gettop(L);
   for (lua_Integer i = 1; lua_rawgeti(L, steps, i) == LUA_TTABLE; ++i) {
     const int step = lua_gettop(L);
-    CheckResult check;
-    check.id = string_field(L, step, "id");
-    check.title = string_field(L, step, "title");
-    check.points = static_cast<int>(integer_field(L, step, "points"));
-    check.visibility = string_field(L, step, "visibility");
-    lab.steps.push_back(std::move(check));
+    lab.steps.push_back(check_fields(L, step));
     lua_pop(L, 1);
   }
   lua_settop(L, steps - 1);

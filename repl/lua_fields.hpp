@@ -1,4 +1,4 @@
-// Reading a lab's plain fields (ids, titles, points) out of a Lua table, for the graders: a missing or
+// Reading a lab's plain fields (ids, titles, points, a step's check) out of a Lua table, for the graders: a missing or
 // mistyped field reads as empty or 0, and the grader reports what that leaves.
 #pragma once
 
@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <string>
+
+#include "grade_report.hpp"
 
 namespace klab {
 
@@ -21,6 +23,16 @@ inline int64_t integer_field(lua_State* L, int table, const char* name) {
   const int64_t value = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
   lua_pop(L, 1);
   return value;
+}
+
+// A lab step's id, title, points and visibility: what every report shows of a check.
+inline CheckResult check_fields(lua_State* L, int step) {
+  CheckResult check;
+  check.id = string_field(L, step, "id");
+  check.title = string_field(L, step, "title");
+  check.points = static_cast<int>(integer_field(L, step, "points"));
+  check.visibility = string_field(L, step, "visibility");
+  return check;
 }
 
 }  // namespace klab

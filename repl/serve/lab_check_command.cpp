@@ -65,11 +65,7 @@ GradeReport grade(lua_State* L, bool print_text, const std::string& commands, co
   const int steps = lua_gettop(L);
   for (lua_Integer i = 1; lua_rawgeti(L, steps, i) == LUA_TTABLE; ++i) {
     const int step = lua_gettop(L);
-    CheckResult check;
-    check.id = string_field(L, step, "id");
-    check.title = string_field(L, step, "title");
-    check.visibility = string_field(L, step, "visibility");
-    check.points = static_cast<int>(integer_field(L, step, "points"));
+    CheckResult check = check_fields(L, step);
     lua_getfield(L, step, "passed");
     check.passed = lua_toboolean(L, -1) != 0;
     lua_pop(L, 1);
