@@ -56,8 +56,12 @@ void FetchPark::run_retry(uint64_t id) {
 }
 
 void FetchPark::release_connection(uint64_t connection_id) {
+  release_if([connection_id](uint64_t id) { return id == connection_id; });
+}
+
+void FetchPark::release_if(const std::function<bool(uint64_t connection_id)>& which) {
   for (auto it = parked_.begin(); it != parked_.end();) {
-    if (it->second.connection_id != connection_id) {
+    if (!which(it->second.connection_id)) {
       ++it;
       continue;
     }

@@ -30,6 +30,7 @@ class FetchPark {
             std::function<bool()> retry, std::function<void()> expire);
   void release_connection(uint64_t connection_id);
   void release_all();
+  void release_if(const std::function<bool(uint64_t connection_id)>& which);
   std::size_t parked() const { return parked_.size(); }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "broker/broker_service.hpp"
 #include "broker/fetch_park.hpp"
 #include "broker/handlers.hpp"
 
@@ -36,10 +37,16 @@ void note_request(ConnectionContext& connection, const protocol::DecodedRequest&
 
 }  // namespace
 
+// The state is the cluster's BrokerService's: in-process clients and the wire are served alike.
 FrontEnd::FrontEnd(Cluster& cluster, FrontEndOptions options)
-    : cluster_(cluster), state_(std::make_shared<BrokerState>(cluster, std::move(options))) {}
+    : cluster_(cluster), state_(BrokerService::of(cluster).state()) {
+  state_->options = std::move(options);
+}
 
-FrontEnd::~FrontEnd() { state_->fetches->release_all(); }
+FrontEnd::~FrontEnd() {
+  state_->fetches->release_if(
+      [](uint64_t connection_id) { return (connection_id & BrokerService::kInProcessConnectionBit) == 0; });
+}
 
 void FrontEnd::set_advertised_listener(BrokerId broker, AdvertisedListener listener) {
   state_->options.advertised_listeners[broker] = std::move(listener);

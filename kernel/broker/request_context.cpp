@@ -18,6 +18,15 @@ Request::Request(std::shared_ptr<BrokerState> state, BrokerId broker, uint64_t c
       client_host_(std::move(client_host)),
       reply_(std::move(reply)) {}
 
+Request::Request(std::shared_ptr<BrokerState> state, BrokerId broker, uint64_t connection_id,
+                 protocol::RequestHeader header, std::string client_host, std::function<void(TypedReply)> typed_reply)
+    : state_(std::move(state)),
+      broker_(broker),
+      connection_id_(connection_id),
+      header_(std::move(header)),
+      client_host_(std::move(client_host)),
+      typed_reply_(std::move(typed_reply)) {}
+
 bool Request::open() const { return !answered_ && !state_->closed_connections.contains(connection_id_); }
 
 void Request::deliver(FrameReply reply) {
@@ -27,14 +36,28 @@ void Request::deliver(FrameReply reply) {
   callback(std::move(reply));
 }
 
-void Request::respond(const protocol::Response& response) {
+void Request::deliver_typed(TypedReply reply) {
+  if (!open()) return;
+  answered_ = true;
+  auto callback = std::move(typed_reply_);
+  callback(std::move(reply));
+}
+
+void Request::respond(const protocol::Response& response, ErrorMessages error_messages) {
+  if (typed_reply_) return deliver_typed(TypedReply{ReplyKind::Send, response, {}, std::move(error_messages)});
   FrameReply reply;
   reply.bytes = protocol::encode_response(header_, response);
   deliver(std::move(reply));
 }
 
-void Request::no_response() { deliver(FrameReply{ReplyKind::NoResponse, {}, {}}); }
+void Request::no_response() {
+  if (typed_reply_) return deliver_typed(TypedReply{ReplyKind::NoResponse, std::nullopt, {}, {}});
+  deliver(FrameReply{ReplyKind::NoResponse, {}, {}});
+}
 
-void Request::close(std::string reason) { deliver(FrameReply{ReplyKind::Close, {}, std::move(reason)}); }
+void Request::close(std::string reason) {
+  if (typed_reply_) return deliver_typed(TypedReply{ReplyKind::Close, std::nullopt, std::move(reason), {}});
+  deliver(FrameReply{ReplyKind::Close, {}, std::move(reason)});
+}
 
 }  // namespace klab::broker

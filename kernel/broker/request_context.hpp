@@ -36,6 +36,18 @@ struct FrameReply {
   std::string close_reason;
 };
 
+// Kafka's per-partition error_message (ProduceResponse v8+, KIP-467): the wire versions klab serves
+// carry only codes, but an in-process client hears the broker's words, keyed by (topic, partition).
+using ErrorMessages = std::map<std::pair<std::string, int32_t>, std::string>;
+
+// What an in-process caller (broker_service.hpp) gets instead of bytes: the typed response.
+struct TypedReply {
+  ReplyKind kind = ReplyKind::Send;
+  std::optional<protocol::Response> response;  // with kind Send
+  std::string close_reason;
+  ErrorMessages error_messages;
+};
+
 class FetchPark;  // fetch.cpp: long polls waiting for data
 
 // State shared by the front end and the requests it is serving.
@@ -52,6 +64,9 @@ class Request {
  public:
   Request(std::shared_ptr<BrokerState> state, BrokerId broker, uint64_t connection_id, protocol::RequestHeader header,
           std::string client_host, std::function<void(FrameReply)> reply);
+  // In process: the same handlers answer with typed messages, never encoded.
+  Request(std::shared_ptr<BrokerState> state, BrokerId broker, uint64_t connection_id, protocol::RequestHeader header,
+          std::string client_host, std::function<void(TypedReply)> typed_reply);
 
   Cluster& cluster() { return state_->cluster; }
   const FrontEndOptions& options() const { return state_->options; }
@@ -65,18 +80,20 @@ class Request {
   // False once the connection closed or the request was answered.
   bool open() const;
 
-  void respond(const protocol::Response& response);
+  void respond(const protocol::Response& response, ErrorMessages error_messages = {});
   void no_response();
   void close(std::string reason);
 
  private:
   void deliver(FrameReply reply);
+  void deliver_typed(TypedReply reply);
   std::shared_ptr<BrokerState> state_;
   BrokerId broker_;
   uint64_t connection_id_;
   protocol::RequestHeader header_;
   std::string client_host_;
   std::function<void(FrameReply)> reply_;
+  std::function<void(TypedReply)> typed_reply_;
   bool answered_ = false;
 };
 

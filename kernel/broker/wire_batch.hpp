@@ -2,7 +2,7 @@
 // before its log sees them (ProduceRequest.validateRecords, UnifiedLog.analyzeAndValidateRecords,
 // LogValidator): exactly one magic-2 batch whose lengths add up and whose CRC-32C matches, base
 // offset 0, offsets and record count that agree, records that parse (decompressed first), and no
-// control batch. klab's in-process producer skips this: its batches are built by the kernel.
+// control batch. klab's in-process producer is checked alike: it reaches the same Produce handler.
 #pragma once
 #include <string_view>
 

@@ -5,6 +5,10 @@
 #include <fmt/format.h>
 
 namespace klab {
+namespace {
+constexpr int16_t kProduceKey = 0;
+constexpr int16_t kProduceVersion = 7;  // the highest klab's Produce handler serves
+}  // namespace
 
 Result<std::unique_ptr<Producer>> Producer::create(Cluster& cluster, const ConfigEntries& config,
                                                    CustomPartitioner custom_partitioner) {
@@ -57,7 +61,8 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
                            static_cast<int>(config_.get_long("compression.zstd.level"))},
           config_.get_long("buffer.memory")}),
       metadata_(cluster, config_.get_long("metadata.max.age.ms")),
-      custom_partitioner_(std::move(custom_partitioner)) {
+      custom_partitioner_(std::move(custom_partitioner)),
+      endpoint_(broker::BrokerService::of(cluster).connect(client_id_)) {
   if (!custom_partitioner_) {
     if (!config_.get_string("partitioner.class").empty()) round_robin_.emplace();
     if (auto kind = librdkafka_partitioner_from_name(config_.get_string("partitioner")))
@@ -70,6 +75,7 @@ Producer::Producer(Cluster& cluster, ConfigSet config, CustomPartitioner custom_
 
 Producer::~Producer() {
   *alive_ = false;
+  endpoint_.disconnect();
   cluster_.metrics_registry().remove_source(metrics_source_);
 }
 
@@ -276,6 +282,50 @@ int64_t Producer::request_bytes(const std::vector<ProducerBatch*>& batches) cons
   return bytes;
 }
 
+// The ProduceRequest for these batches: one entry per topic (batches come drained in topic order,
+// so the response's partitions, flattened, are the batches in order).
+protocol::ProduceRequest Producer::build_request(const std::vector<ProducerBatch*>& batches, int32_t timeout_ms) const {
+  protocol::ProduceRequest request;
+  request.acks = static_cast<int16_t>(acks_);
+  request.timeout_ms = timeout_ms;
+  for (ProducerBatch* batch : batches) {
+    if (request.topic_data.empty() || request.topic_data.back().name != batch->topic)
+      request.topic_data.emplace_back().name = batch->topic;
+    auto& partition = request.topic_data.back().partition_data.emplace_back();
+    partition.index = batch->partition;
+    partition.records = std::string(batch->builder.finish());
+  }
+  return request;
+}
+
+// One outcome per batch, in request order, from the broker's answer.
+std::vector<Result<AppendInfo>> Producer::read_response(const std::vector<ProducerBatch*>& batches,
+                                                        const broker::TypedReply& reply) const {
+  std::vector<Result<AppendInfo>> outcomes;
+  const auto* response = reply.response ? std::get_if<protocol::ProduceResponse>(&*reply.response) : nullptr;
+  std::vector<const protocol::ProduceResponse::PartitionProduceResponse*> flat;
+  if (response)
+    for (const auto& topic : response->responses)
+      for (const auto& partition : topic.partition_responses) flat.push_back(&partition);
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    const ProducerBatch& batch = *batches[i];
+    if (i >= flat.size()) {
+      outcomes.emplace_back(Error{ErrorCode::UNKNOWN_SERVER_ERROR, "The produce response lacks this partition."});
+      continue;
+    }
+    const auto& answer = *flat[i];
+    if (answer.error_code != 0) {
+      const auto code = static_cast<ErrorCode>(answer.error_code);
+      auto message = reply.error_messages.find({batch.topic, batch.partition});
+      outcomes.emplace_back(Error{code, message == reply.error_messages.end() ? std::string() : message->second});
+      continue;
+    }
+    outcomes.emplace_back(AppendInfo{answer.base_offset, answer.base_offset + batch.builder.record_count() - 1,
+                                     answer.log_append_time_ms, false});
+  }
+  return outcomes;
+}
+
 void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches) {
   in_flight_batches_ += batches.size();
   ++in_flight_requests_[leader];
@@ -290,51 +340,34 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
   }
   const int64_t bytes = request_bytes(batches);
   metrics_.record_request(cluster_.now(), request_records, bytes);
-  // The request waits for this producer's link to the broker, then crosses it at the link's speed.
-  TimeMs& link_free = link_free_at_[leader];
-  const TimeMs leaves = std::max(cluster_.now(), link_free);
-  link_free = leaves + cluster_.transfer_ms(bytes);
-  const int64_t latency = cluster_.network_latency_ms();
-  const int64_t arrives_after = link_free - cluster_.now() + latency;
-  std::weak_ptr<bool> alive = alive_;
-  Cluster* cluster = &cluster_;
+  protocol::RequestHeader header{kProduceKey, kProduceVersion, 0, client_id_};
+  broker::BrokerService* service = endpoint_.service();  // null only while the cluster tears down
   if (acks_ == 0) {
-    // Fire and forget: the producer completes now; the broker appends when the request arrives.
-    std::vector<std::string> topics;
-    std::vector<std::pair<int32_t, std::string>> copies;
-    for (ProducerBatch* batch : batches) {
-      copies.emplace_back(batch->partition, std::string(batch->builder.finish()));
-      topics.push_back(batch->topic);
-      complete(batch, AppendInfo{});
-    }
+    // Fire and forget: the producer completes now; the broker appends when the request arrives (a
+    // stopped broker appends nothing, one that no longer leads refuses: acks=0 never hears of it).
+    protocol::ProduceRequest body = build_request(batches, static_cast<int32_t>(request_timeout_ms_));
+    for (ProducerBatch* batch : batches) complete(batch, AppendInfo{});
     --in_flight_requests_[leader];
-    // On arrival: a stopped broker appends nothing, and one that no longer leads a partition refuses
-    // its batch (NOT_LEADER_OR_FOLLOWER, which acks=0 never hears about).
-    cluster_.scheduler().schedule_after(arrives_after, [cluster, leader, topics = std::move(topics), copies = std::move(copies)] {
-      if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return;
-      cluster->record_request(leader, RequestName::Produce, 0);  // no response to wait for
-      for (std::size_t i = 0; i < copies.size(); ++i) {
-        if (Topic* topic = cluster->find_topic(topics[i])) (void)cluster->append_at(leader, *topic, copies[i].first, copies[i].second, 0);
-      }
-    });
+    if (service) service->call(endpoint_, leader, header, std::move(body), bytes, nullptr);
     return;
   }
-  // One outcome per batch; the response leaves when the last acks=all wait is over. The attempt
-  // ends request.timeout.ms after it left when nothing answers (the broker is down, the request or
-  // its answer is lost: the Java client then disconnects and asks for fresh metadata), and an
-  // acks=all wait is cut so that its REQUEST_TIMED_OUT answer lands at that same moment. Only those
-  // cases schedule the timeout, which keeps a plain send at three events.
-  struct Request {
+  // The attempt ends request.timeout.ms after it left when nothing answers (the broker is down, the
+  // request or its answer is lost: the Java client then disconnects and asks for fresh metadata).
+  // The broker's acks=all wait is cut so that its REQUEST_TIMED_OUT answer lands at that same moment.
+  // Only a lost exchange schedules the timeout, which keeps a plain send at three events.
+  struct InFlight {
     std::vector<ProducerBatch*> batches;
-    std::vector<Result<AppendInfo>> outcomes;
-    std::size_t waiting = 0;
     bool over = false;
   };
-  auto request = std::make_shared<Request>(Request{std::move(batches), {}, 0, false});
+  auto request = std::make_shared<InFlight>(InFlight{std::move(batches), false});
   const TimeMs deadline = cluster_.now() + request_timeout_ms_;
-  auto time_out = [this, alive, leader, request, deadline] {
-    cluster_.scheduler().schedule_at(deadline, [this, alive, leader, request] {
-      if (alive.expired() || !*alive.lock() || request->over) return;
+  const TimeMs arrives = service ? service->arrival_time(endpoint_, leader, bytes) : cluster_.now();
+  const int64_t broker_wait_ms = std::max<int64_t>(0, deadline - cluster_.network_latency_ms() - arrives);
+  std::weak_ptr<bool> alive = alive_;
+  auto gone = [alive, request] { return alive.expired() || !*alive.lock() || request->over; };
+  auto time_out = [this, gone, leader, request, deadline] {
+    cluster_.scheduler().schedule_at(deadline, [this, gone, leader, request] {
+      if (gone()) return;
       request->over = true;
       --in_flight_requests_[leader];
       metadata_.request_update();
@@ -345,48 +378,19 @@ void Producer::send_request(BrokerId leader, std::vector<ProducerBatch*> batches
     });
   };
   const TimeMs sent_ms = cluster_.now();
-  cluster_.scheduler().schedule_after(arrives_after, [this, alive, cluster, latency, leader, request, deadline, time_out,
-                                                      sent_ms] {
-    if (alive.expired() || !*alive.lock() || request->over) return;
-    if (!cluster->broker_alive(leader) || cluster->take_dropped_request(leader)) return time_out();
-    const TimeMs arrived_ms = cluster->now();
-    auto respond = [this, alive, cluster, latency, leader, request, time_out, arrived_ms, sent_ms] {
-      // The broker's TotalTimeMs: from arrival to the response leaving (the acks=all wait included).
-      cluster->record_request(leader, RequestName::Produce, cluster->now() - arrived_ms);
-      if (cluster->take_dropped_response(leader)) return time_out();
-      cluster->scheduler().schedule_after(latency, [this, alive, leader, request, sent_ms] {
-        if (alive.expired() || !*alive.lock() || request->over) return;
-        metrics_.record_latency(cluster_.now(), cluster_.now() - sent_ms);
-        request->over = true;
-        --in_flight_requests_[leader];
-        wake_sender_at(cluster_.now());
-        for (std::size_t i = 0; i < request->batches.size(); ++i) finish(request->batches[i], request->outcomes[i]);
-      });
-    };
-    const int64_t broker_wait_ms = std::max<int64_t>(0, deadline - latency - cluster->now());
-    // `waiting` starts at one for this loop itself, so an acks=all wait that is satisfied at once
-    // cannot send the response before every batch has been appended.
-    request->waiting = 1;
-    for (std::size_t i = 0; i < request->batches.size(); ++i) {
-      ProducerBatch* batch = request->batches[i];
-      Topic* topic = cluster->find_topic(batch->topic);
-      if (!topic) {
-        request->outcomes.push_back(make_error(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
-                                               fmt::format("Topic '{}' was deleted before the batch arrived.", batch->topic)));
-        continue;
-      }
-      request->outcomes.push_back(cluster->append_at(leader, *topic, batch->partition, batch->builder.finish(), acks_));
-      if (acks_ != -1 || !request->outcomes.back().ok()) continue;
-      ++request->waiting;
-      const int64_t wait_for = request->outcomes.back()->last_offset + 1;
-      cluster->await_high_watermark(batch->topic, batch->partition, wait_for, broker_wait_ms,
-                                    [request, i, respond](const Error* error) {
-                                      if (error) request->outcomes[i] = *error;
-                                      if (--request->waiting == 0) respond();
-                                    });
-    }
-    if (--request->waiting == 0) respond();
-  });
+  auto answered = [this, gone, leader, request, time_out, sent_ms](Result<broker::TypedReply> reply) {
+    if (!reply) return time_out();
+    if (gone()) return;
+    metrics_.record_latency(cluster_.now(), cluster_.now() - sent_ms);
+    request->over = true;
+    --in_flight_requests_[leader];
+    wake_sender_at(cluster_.now());
+    const std::vector<Result<AppendInfo>> outcomes = read_response(request->batches, *reply);
+    for (std::size_t i = 0; i < request->batches.size(); ++i) finish(request->batches[i], outcomes[i]);
+  };
+  if (!service) return answered(Error{ErrorCode::NETWORK_EXCEPTION, "The cluster is shutting down."});
+  service->call(endpoint_, leader, header, build_request(request->batches, static_cast<int32_t>(broker_wait_ms)), bytes,
+                std::move(answered), gone);
 }
 
 bool Producer::retriable(const ProducerBatch& batch, const Error& error) const {

@@ -6,10 +6,11 @@
 //
 // Request timeline (network latency L one way, per ClusterOptions::network_latency_ms; transfer T
 // = the request's bytes over ClusterOptions::network_bandwidth_mbps, 0 when unlimited):
-//   batch sendable (full / linger.ms passed / flush) -> request leaves once the link to that broker
-//   is free -> +T +L leader appends -> +L response arrives, callbacks run. Requests to one broker
-//   share its link, so they queue behind each other's transfer. acks=0 completes when the request
-//   leaves (offset -1).
+//   batch sendable (full / linger.ms passed / flush) -> a ProduceRequest leaves once the link to
+//   that broker is free -> +T +L the leader's Produce handler (kernel/broker/produce.cpp) appends ->
+//   +L response arrives, callbacks run. The network is the BrokerService's (broker_service.hpp),
+//   the one every in-process request crosses. Requests to one broker share its link, so they queue
+//   behind each other's transfer. acks=0 completes when the request leaves (offset -1).
 // Memory: batches take buffer.memory; send() blocks in simulated time while it is used up and
 // fails after max.block.ms (see send()).
 // No response within request.timeout.ms of leaving -> REQUEST_TIMED_OUT (retriable) and a metadata
@@ -24,6 +25,7 @@
 #include <string>
 
 #include "base/config.hpp"
+#include "broker/broker_service.hpp"
 #include "client/metadata_cache.hpp"
 #include "client/partitioners.hpp"
 #include "client/producer_metrics.hpp"
@@ -80,7 +82,11 @@ class Producer {
   int64_t request_bytes(const std::vector<ProducerBatch*>& batches) const;
   void wake_sender_at(TimeMs when);
   void run_sender();
+  // Sends a ProduceRequest to `leader`'s Produce handler across the simulated network.
   void send_request(BrokerId leader, std::vector<ProducerBatch*> batches);
+  protocol::ProduceRequest build_request(const std::vector<ProducerBatch*>& batches, int32_t timeout_ms) const;
+  std::vector<Result<AppendInfo>> read_response(const std::vector<ProducerBatch*>& batches,
+                                                const broker::TypedReply& reply) const;
   // An attempt's outcome: retried when retriable and retries and delivery.timeout.ms allow, else final.
   void finish(ProducerBatch* batch, const Result<AppendInfo>& outcome);
   void complete(ProducerBatch* batch, const Result<AppendInfo>& outcome);
@@ -114,7 +120,6 @@ class Producer {
   std::map<std::pair<std::string, int32_t>, Sequences> next_sequence_;
   std::map<std::pair<std::string, int32_t>, std::set<int32_t>> unacknowledged_;
   std::map<BrokerId, int64_t> in_flight_requests_;
-  std::map<BrokerId, TimeMs> link_free_at_;  // when this producer's link to a broker is free again
   ProducerMetrics metrics_;
   MetricsRegistry::SourceId metrics_source_ = 0;
   bool ignore_keys_;
@@ -123,6 +128,7 @@ class Producer {
   LeaderOf leader_of_ = [this](const Topic& topic, int32_t partition) { return metadata_.leader(topic, partition); };
   CustomPartitioner custom_partitioner_;
   std::vector<ProducerInterceptor> interceptors_;
+  broker::ClientEndpoint endpoint_;  // this producer's links to the brokers (broker_service.hpp)
   std::optional<RoundRobinPartitioner> round_robin_;
   std::optional<LibrdkafkaPartitioner> librdkafka_;
   std::optional<TimeMs> sender_wakeup_at_;
