@@ -6,7 +6,8 @@
 // Each partition's records are checked as Kafka checks a client's bytes (wire_batch.hpp), then
 // appended through Cluster::append_at at the broker the client reached, so a zombie leader appends
 // and a follower answers NOT_LEADER_OR_FOLLOWER; idempotent sequences are checked by the cluster.
-// An error's message goes to in-process callers with the response (request_context.hpp). acks=0 sends no response; acks=-1 waits for the high watermark with
+// An error's message goes to in-process callers with the response (request_context.hpp).
+// acks=0 sends no response; acks=-1 waits for the high watermark with
 // the request's timeout_ms; acks other than 0, 1, -1 are INVALID_REQUIRED_ACKS.
 #include <fmt/format.h>
 
