@@ -62,7 +62,9 @@ int StreamsBuilder::repartition(int parent, const std::string& prefix) {
   TopologyNode filter;
   filter.kind = NodeKind::Filter;
   filter.name = new_name("KSTREAM-FILTER-");
-  filter.predicate = [](const Bytes& key, const Bytes&) { return key.has_value(); };
+  // Kafka 3.7 (KIP-962) keeps the node and its name but passes every record: null keys reach the
+  // repartition topic, and the aggregation or join downstream decides (a count drops them).
+  filter.predicate = [](const Bytes&, const Bytes&) { return true; };
   TopologyNode source;
   source.kind = NodeKind::Source;
   source.name = new_name("KSTREAM-SOURCE-");
