@@ -20,12 +20,10 @@ Request::Request(std::shared_ptr<BrokerState> state, BrokerId broker, uint64_t c
 
 Request::Request(std::shared_ptr<BrokerState> state, BrokerId broker, uint64_t connection_id,
                  protocol::RequestHeader header, std::string client_host, std::function<void(TypedReply)> typed_reply)
-    : state_(std::move(state)),
-      broker_(broker),
-      connection_id_(connection_id),
-      header_(std::move(header)),
-      client_host_(std::move(client_host)),
-      typed_reply_(std::move(typed_reply)) {}
+    : Request(std::move(state), broker, connection_id, std::move(header), std::move(client_host),
+              std::function<void(FrameReply)>()) {
+  typed_reply_ = std::move(typed_reply);
+}
 
 bool Request::open() const { return !answered_ && !state_->closed_connections.contains(connection_id_); }
 
