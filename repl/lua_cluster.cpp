@@ -365,13 +365,16 @@ const MethodDoc kClusterMethods[] = {
     {"set_latency", lua_entry<cluster_set_latency>, "c:set_latency(from, to, ms) --> true | nil, err",
      "Simulated one-way network latency from broker `from` to broker `to` (a slow follower link)."},
     {"drop_next_request", lua_entry<cluster_drop_next_request>, "c:drop_next_request(broker) --> true | nil, err",
-     "The next produce request sent to `broker` is lost on the way: nothing is written, and the producer "
-     "times out after request.timeout.ms and retries. With several requests in flight and no idempotence, "
-     "the retried batch lands after later ones: reordering."},
+     "The next request a klab client sends to `broker` is lost on the way. A produce request: nothing is "
+     "written, and the producer times out after request.timeout.ms and retries (with several requests in "
+     "flight and no idempotence, the retried batch lands after later ones: reordering). A consumer's group "
+     "request (heartbeat, commit, join): the consumer treats it as a disconnect and finds its coordinator "
+     "again. Consumer fetches are not affected yet."},
     {"drop_next_response", lua_entry<cluster_drop_next_response>, "c:drop_next_response(broker) --> true | nil, err",
-     "`broker` handles the next produce request (the records are written) but its answer is lost: the "
-     "producer times out and retries. Without idempotence the retry writes the records a second time; with "
-     "it, the leader recognises the sequence numbers and answers with the original offsets."},
+     "`broker` handles the next request a klab client sends it, but its answer is lost. A produce request "
+     "(the records are written): the producer times out and retries; without idempotence the retry writes "
+     "the records a second time, with it the leader recognises the sequence numbers and answers with the "
+     "original offsets. A consumer's commit: it is stored, and commit_sync retries it."},
     {"events", lua_entry<cluster_events>, "c:events() --> { {time, kind, topic, partition, broker, description, group, client_id}, ... }",
      "The cluster's timeline: broker stops and starts, controller changes, leader elections, ISR shrinks and "
      "expansions, truncations, rebalances and consumer callbacks, with their simulated time; group and "

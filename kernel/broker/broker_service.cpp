@@ -25,6 +25,7 @@ BrokerService::BrokerService(Cluster& cluster)
 BrokerService::~BrokerService() {
   *alive_ = false;
   state_->fetches->release_all();
+  state_->fetches->detach();
 }
 
 ClientEndpoint BrokerService::connect(std::string client_id) {
@@ -52,7 +53,8 @@ TimeMs BrokerService::arrival_time(const ClientEndpoint& endpoint, BrokerId brok
 }
 
 void BrokerService::call(ClientEndpoint& endpoint, BrokerId broker, protocol::RequestHeader header,
-                         protocol::Request body, int64_t request_bytes, Done done, std::function<bool()> cancelled) {
+                         protocol::Request body, int64_t request_bytes, Done done, std::function<bool()> cancelled,
+                         std::optional<std::string> reason) {
   // The request waits for this client's link to the broker, then crosses it at the link's speed.
   const TimeMs arrives = arrival_time(endpoint, broker, request_bytes);
   endpoint.link_free_at[broker] = arrives - cluster_.network_latency_ms();
@@ -60,18 +62,19 @@ void BrokerService::call(ClientEndpoint& endpoint, BrokerId broker, protocol::Re
   std::weak_ptr<bool> alive = alive_;
   cluster_.scheduler().schedule_after(
       arrives - cluster_.now(), [this, alive, broker, connection = endpoint.connection_id, header = std::move(header),
-                                 body = std::move(body), done = std::move(done), cancelled = std::move(cancelled)] {
+                                 body = std::move(body), done = std::move(done), cancelled = std::move(cancelled),
+                                 reason = std::move(reason)] {
         if (alive.expired() || (cancelled && cancelled())) return;
         if (!cluster_.broker_alive(broker) || cluster_.take_dropped_request(broker)) {
           if (done) done(lost(broker, "request"));
           return;
         }
-        arrive(broker, connection, header, body, done);
+        arrive(broker, connection, header, body, done, reason);
       });
 }
 
 void BrokerService::arrive(BrokerId broker, uint64_t connection_id, protocol::RequestHeader header,
-                           const protocol::Request& body, Done done) {
+                           const protocol::Request& body, Done done, std::optional<std::string> reason) {
   std::weak_ptr<bool> alive = alive_;
   auto reply = [this, alive, broker, done = std::move(done)](TypedReply typed) {
     if (alive.expired() || !done || typed.kind == ReplyKind::NoResponse) return;
@@ -88,7 +91,8 @@ void BrokerService::arrive(BrokerId broker, uint64_t connection_id, protocol::Re
       if (!alive.expired()) done(std::move(*shared));
     });
   };
-  auto request = std::make_shared<Request>(state_, broker, connection_id, std::move(header), "/127.0.0.1", std::move(reply));
+  auto request = std::make_shared<Request>(state_, broker, connection_id, std::move(header), "127.0.0.1", std::move(reply));
+  if (reason) request->set_reason(std::move(*reason));
   std::visit([&](const auto& typed_body) { handle(request, typed_body); }, body);
 }
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "broker/request_context.hpp"
@@ -60,9 +61,11 @@ class BrokerService : public Cluster::Service {
   using Done = std::function<void(Result<TypedReply>)>;
   // Sends `body` (api key and version in `header`; the correlation id is the endpoint's next) to
   // `broker`. `cancelled`, when given, is asked as the request reaches the broker: true means the
-  // client gave up on it before it was read (it disconnected), and nothing happens.
+  // client gave up on it before it was read (it disconnected), and nothing happens. `reason`:
+  // Request::reason (KIP-800), for the group calls of klab's own consumer.
   void call(ClientEndpoint& endpoint, BrokerId broker, protocol::RequestHeader header, protocol::Request body,
-            int64_t request_bytes, Done done, std::function<bool()> cancelled = nullptr);
+            int64_t request_bytes, Done done, std::function<bool()> cancelled = nullptr,
+            std::optional<std::string> reason = std::nullopt);
 
   const std::shared_ptr<BrokerState>& state() const { return state_; }
   Cluster& cluster() { return cluster_; }
@@ -72,7 +75,7 @@ class BrokerService : public Cluster::Service {
 
  private:
   void arrive(BrokerId broker, uint64_t connection_id, protocol::RequestHeader header, const protocol::Request& body,
-              Done done);
+              Done done, std::optional<std::string> reason);
 
   Cluster& cluster_;
   std::shared_ptr<BrokerState> state_;

@@ -14,7 +14,12 @@ FetchPark::FetchPark(Cluster& cluster) : cluster_(cluster), self_(std::make_shar
 FetchPark::~FetchPark() {
   self_.reset();
   release_all();
-  cluster_.remove_high_watermark_listener(listener_);
+  detach();
+}
+
+void FetchPark::detach() {
+  if (listener_ != 0) cluster_.remove_high_watermark_listener(listener_);
+  listener_ = 0;
 }
 
 void FetchPark::park(uint64_t connection_id, std::set<std::pair<std::string, int32_t>> partitions, TimeMs deadline,

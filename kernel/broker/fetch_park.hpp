@@ -30,6 +30,9 @@ class FetchPark {
             std::function<bool()> retry, std::function<void()> expire);
   void release_connection(uint64_t connection_id);
   void release_all();
+  // Stops listening to the cluster, which is going away: an in-process request still held by a
+  // pending callback (a commit waiting for replicas) keeps this park alive past its cluster.
+  void detach();
   void release_if(const std::function<bool(uint64_t connection_id)>& which);
   std::size_t parked() const { return parked_.size(); }
 

@@ -5,6 +5,8 @@
 //   no member id gets MEMBER_ID_REQUIRED with its new id and joins again (KIP-394); before v4 the
 //   broker adds it at once, as Kafka's requireKnownMemberId=false does.  v5: group_instance_id
 //   (static membership, KIP-345) in the request and per member in the leader's list.
+#include <fmt/format.h>
+
 #include "broker/handlers.hpp"
 #include "group/group_coordinator.hpp"
 
@@ -24,7 +26,7 @@ void answer(const RequestPtr& request, const group::JoinResult& result) {
     out.group_instance_id = member.group_instance_id;
     out.metadata = member.metadata;
   }
-  request->respond(response);
+  request->respond(response, {}, result.skip_assignment);
 }
 
 void join(const RequestPtr& request, group::JoinRequest join_request, bool rejoin_for_old_versions) {
@@ -48,12 +50,12 @@ void handle(const RequestPtr& request, const protocol::JoinGroupRequest& body) {
   join_request.member_id = body.member_id;
   if (request->version() >= 5) join_request.group_instance_id = body.group_instance_id;
   join_request.client_id = request->client_id();
-  join_request.client_host = "/" + request->client_host();
+  join_request.client_host = fmt::format("/{}", request->client_host());
   join_request.session_timeout_ms = body.session_timeout_ms;
   join_request.rebalance_timeout_ms = request->version() >= 1 ? body.rebalance_timeout_ms : body.session_timeout_ms;
   join_request.protocol_type = body.protocol_type;
   for (const auto& protocol : body.protocols) join_request.protocols.emplace_back(protocol.name, protocol.metadata);
-  join_request.reason = "joined over the wire";
+  join_request.reason = request->reason().value_or("joined over the wire");
   const bool old_version = request->version() < 4 && body.member_id.empty() && !join_request.group_instance_id;
   join(request, std::move(join_request), old_version);
 }

@@ -19,9 +19,10 @@ struct PendingLeave {
 
 void handle(const RequestPtr& request, const protocol::LeaveGroupRequest& body) {
   auto& coordinator = group::GroupCoordinator::of(request->cluster());
+  const std::string reason = request->reason().value_or("left over the wire");
   if (request->version() < 3) {
     group::MemberIdentity member{body.group_id, body.member_id, std::nullopt, -1};
-    coordinator.leave_group(request->broker(), std::move(member), "left over the wire", [request](ErrorCode error) {
+    coordinator.leave_group(request->broker(), std::move(member), reason, [request](ErrorCode error) {
       protocol::LeaveGroupResponse response;
       response.error_code = static_cast<int16_t>(error);
       request->respond(response);
@@ -39,7 +40,7 @@ void handle(const RequestPtr& request, const protocol::LeaveGroupRequest& body) 
   }
   for (std::size_t i = 0; i < body.members.size(); ++i) {
     group::MemberIdentity member{body.group_id, body.members[i].member_id, body.members[i].group_instance_id, -1};
-    coordinator.leave_group(request->broker(), std::move(member), "left over the wire", [pending, i](ErrorCode error) {
+    coordinator.leave_group(request->broker(), std::move(member), reason, [pending, i](ErrorCode error) {
       pending->response.members[i].error_code = static_cast<int16_t>(error);
       if (--pending->waiting == 0) pending->request->respond(pending->response);
     });

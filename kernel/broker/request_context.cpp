@@ -41,20 +41,21 @@ void Request::deliver_typed(TypedReply reply) {
   callback(std::move(reply));
 }
 
-void Request::respond(const protocol::Response& response, ErrorMessages error_messages) {
-  if (typed_reply_) return deliver_typed(TypedReply{ReplyKind::Send, response, {}, std::move(error_messages)});
+void Request::respond(const protocol::Response& response, ErrorMessages error_messages, bool skip_assignment) {
+  if (typed_reply_)
+    return deliver_typed(TypedReply{ReplyKind::Send, response, {}, std::move(error_messages), skip_assignment});
   FrameReply reply;
   reply.bytes = protocol::encode_response(header_, response);
   deliver(std::move(reply));
 }
 
 void Request::no_response() {
-  if (typed_reply_) return deliver_typed(TypedReply{ReplyKind::NoResponse, std::nullopt, {}, {}});
+  if (typed_reply_) return deliver_typed(TypedReply{ReplyKind::NoResponse, std::nullopt, {}, {}, false});
   deliver(FrameReply{ReplyKind::NoResponse, {}, {}});
 }
 
 void Request::close(std::string reason) {
-  if (typed_reply_) return deliver_typed(TypedReply{ReplyKind::Close, std::nullopt, std::move(reason), {}});
+  if (typed_reply_) return deliver_typed(TypedReply{ReplyKind::Close, std::nullopt, std::move(reason), {}, false});
   deliver(FrameReply{ReplyKind::Close, {}, std::move(reason)});
 }
 

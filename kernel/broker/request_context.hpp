@@ -46,6 +46,10 @@ struct TypedReply {
   std::optional<protocol::Response> response;  // with kind Send
   std::string close_reason;
   ErrorMessages error_messages;
+  // JoinGroupResponse v9+ (KIP-814): a static leader rejoining a stable group keeps the assignment.
+  // klab serves JoinGroup up to v5, where a wire leader gets no members instead (as Kafka answers
+  // v0-8); klab's own consumer behaves as Kafka 3.7's, which speaks v9, and hears it here.
+  bool skip_assignment = false;
 };
 
 class FetchPark;  // fetch.cpp: long polls waiting for data
@@ -77,10 +81,14 @@ class Request {
   int16_t version() const { return header_.api_version; }
   std::string client_id() const { return header_.client_id.value_or(""); }
   const std::string& client_host() const { return client_host_; }
+  // Why the client sends this request (JoinGroup v8+ / LeaveGroup v5+ `reason`, KIP-800): empty
+  // none on the wire versions klab serves; klab's own clients hand it over beside the request.
+  const std::optional<std::string>& reason() const { return reason_; }
+  void set_reason(std::string reason) { reason_ = std::move(reason); }
   // False once the connection closed or the request was answered.
   bool open() const;
 
-  void respond(const protocol::Response& response, ErrorMessages error_messages = {});
+  void respond(const protocol::Response& response, ErrorMessages error_messages = {}, bool skip_assignment = false);
   void no_response();
   void close(std::string reason);
 
@@ -92,6 +100,7 @@ class Request {
   uint64_t connection_id_;
   protocol::RequestHeader header_;
   std::string client_host_;
+  std::optional<std::string> reason_;
   std::function<void(FrameReply)> reply_;
   std::function<void(TypedReply)> typed_reply_;
   bool answered_ = false;

@@ -1,4 +1,5 @@
 #include "client/consumer.hpp"
+#include "client/group_channel.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -74,6 +75,7 @@ Consumer::Consumer(Cluster& cluster, ConfigSet config, RebalanceListener listene
                             static_cast<int32_t>(config_.get_long("metrics.num.samples"))}) {
   metrics_source_ = cluster_.metrics_registry().add_source(
       [this](TimeMs now, std::vector<MetricSample>& out) { publish_metrics(now, out); });
+  group_channel_ = std::make_unique<GroupChannel>(cluster_, client_id_);
   if (config_.is_set("group.id")) group_id_ = config_.get_string("group.id");
   if (config_.is_set("group.instance.id")) group_instance_id_ = config_.get_string("group.instance.id");
   // Kafka starts the auto-commit timer when the consumer is created.

@@ -41,6 +41,8 @@
 
 namespace klab {
 
+class GroupChannel;
+
 struct TopicPartition {
   std::string topic;
   int32_t partition = 0;
@@ -223,6 +225,7 @@ class Consumer {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // scheduled work checks it
 
   // Group state.
+  std::unique_ptr<GroupChannel> group_channel_;  // group requests to the brokers (group_channel.hpp)
   RebalanceListener listener_;
   std::set<std::string> subscription_;
   std::set<std::string> joined_subscription_;

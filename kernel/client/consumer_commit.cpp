@@ -8,6 +8,7 @@
 
 #include "base/usage_error.hpp"
 #include "client/consumer.hpp"
+#include "client/group_channel.hpp"
 #include "group/group_coordinator.hpp"
 
 namespace klab {
@@ -99,7 +100,7 @@ void Consumer::send_commit(const std::map<TopicPartition, OffsetAndMetadata>& of
       Error error = make_error(ErrorCode::COORDINATOR_NOT_AVAILABLE, lookup->message);
       return done(&error);
     }
-    group::GroupCoordinator::of(cluster_).commit_offsets(
+    group_channel_->commit_offsets(
         *coordinator_, identity, request, [this, alive, done](Result<group::CommitResult> result) {
           if (!*alive || closed_) return;
           if (!result) {
@@ -199,7 +200,7 @@ Result<std::optional<OffsetAndMetadata>> Consumer::committed(const TopicPartitio
         answer = Result<group::FetchedOffsets>(*lookup);
         return;
       }
-      group::GroupCoordinator::of(cluster_).fetch_offsets(
+      group_channel_->fetch_offsets(
           *coordinator_, *group_id_, {group::TopicPartition{partition.topic, partition.partition}},
           [&](Result<group::FetchedOffsets> fetched) { answer = std::move(fetched); });
     });

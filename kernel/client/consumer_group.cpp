@@ -18,6 +18,7 @@
 
 #include "base/usage_error.hpp"
 #include "client/consumer.hpp"
+#include "client/group_channel.hpp"
 #include "client/consumer_group_util.hpp"
 #include "cluster/topic_name.hpp"
 #include "group/consumer_protocol.hpp"
@@ -132,7 +133,7 @@ void Consumer::ensure_coordinator_lookup() {
   if (coordinator_ || find_in_flight_ || cluster_.now() < retry_at_) return;
   find_in_flight_ = true;
   std::shared_ptr<bool> alive = alive_;
-  group::GroupCoordinator::of(cluster_).find_coordinator(*group_id_, [this, alive](Result<BrokerId> found) {
+  group_channel_->find_coordinator(*group_id_, [this, alive](Result<BrokerId> found) {
     if (!*alive || closed_) return;
     find_in_flight_ = false;
     if (found) {
@@ -148,7 +149,7 @@ void Consumer::ensure_coordinator_lookup() {
 void Consumer::with_coordinator(std::function<void(const Error*)> then) {
   if (coordinator_) return then(nullptr);
   std::shared_ptr<bool> alive = alive_;
-  group::GroupCoordinator::of(cluster_).find_coordinator(*group_id_, [this, alive, then](Result<BrokerId> found) {
+  group_channel_->find_coordinator(*group_id_, [this, alive, then](Result<BrokerId> found) {
     if (!*alive || closed_) return;
     if (!found) return then(&found.error());
     coordinator_ = *found;
@@ -287,7 +288,7 @@ void Consumer::send_join_group() {
   join_in_flight_ = true;
   member_state_ = MemberState::PreparingRebalance;
   std::shared_ptr<bool> alive = alive_;
-  group::GroupCoordinator::of(cluster_).join_group(*coordinator_, std::move(request),
+  group_channel_->join_group(*coordinator_, std::move(request),
                                                    [this, alive](group::JoinResult answer) {
                                                      if (!*alive || closed_) return;
                                                      join_in_flight_ = false;
@@ -395,7 +396,7 @@ void Consumer::send_sync_group(std::map<std::string, std::string> assignments) {
   group::SyncRequest request{*group_id_, generation_, member_id_, group_instance_id_, std::move(assignments)};
   sync_in_flight_ = true;
   std::shared_ptr<bool> alive = alive_;
-  group::GroupCoordinator::of(cluster_).sync_group(*coordinator_, std::move(request),
+  group_channel_->sync_group(*coordinator_, std::move(request),
                                                    [this, alive](group::SyncResult answer) {
                                                      if (!*alive || closed_) return;
                                                      sync_in_flight_ = false;

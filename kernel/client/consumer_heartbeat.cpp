@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "client/consumer.hpp"
+#include "client/group_channel.hpp"
 #include "client/consumer_group_util.hpp"
 #include "group/group_coordinator.hpp"
 
@@ -34,7 +35,7 @@ void Consumer::send_heartbeat(uint64_t epoch) {
   });
   if (!coordinator_) return ensure_coordinator_lookup();
   group::MemberIdentity identity{*group_id_, member_id_, group_instance_id_, generation_};
-  group::GroupCoordinator::of(cluster_).heartbeat(*coordinator_, identity, [this, alive, epoch](ErrorCode code) {
+  group_channel_->heartbeat(*coordinator_, identity, [this, alive, epoch](ErrorCode code) {
     if (!*alive || closed_ || epoch != heartbeat_epoch_) return;
     switch (code) {
       case ErrorCode::NONE: return;
@@ -85,7 +86,7 @@ std::shared_ptr<bool> Consumer::maybe_leave_group(const std::string& reason) {
     group::MemberIdentity identity{*group_id_, member_id_, std::nullopt, generation_};
     record_event("LeaveGroup", fmt::format("member {} leaves: {}", member_id_, reason));
     *answered = false;
-    group::GroupCoordinator::of(cluster_).leave_group(*coordinator_, identity, reason,
+    group_channel_->leave_group(*coordinator_, identity, reason,
                                                       [answered](ErrorCode) { *answered = true; });
   }
   reset_generation(true, reason);
@@ -110,7 +111,7 @@ void Consumer::fetch_committed_positions() {
   if (wanted.empty()) return;
   committed_fetch_in_flight_ = true;
   std::shared_ptr<bool> alive = alive_;
-  group::GroupCoordinator::of(cluster_).fetch_offsets(
+  group_channel_->fetch_offsets(
       *coordinator_, *group_id_, wanted, [this, alive, wanted](Result<group::FetchedOffsets> fetched) {
         if (!*alive || closed_) return;
         committed_fetch_in_flight_ = false;

@@ -1,5 +1,6 @@
-// The coordinator's front door: the simulated network hop, routing a request to the broker that
-// coordinates its group, FindCoordinator, and the read-only views used by admin tools.
+// The coordinator's front door, at the broker a request reached (the network is BrokerService's):
+// routing a request to the broker that coordinates its group, FindCoordinator, and the read-only
+// views used by admin tools.
 #include "group/group_coordinator.hpp"
 
 #include <fmt/format.h>
@@ -30,27 +31,6 @@ GroupCoordinator::GroupCoordinator(Cluster& cluster) : cluster_(cluster) {
 }
 
 GroupCoordinator::~GroupCoordinator() { *alive_ = false; }
-
-void GroupCoordinator::at_broker(BrokerId broker, std::function<void()> handle, std::function<void(ErrorCode)> fail) {
-  std::shared_ptr<bool> alive = alive_;
-  cluster_.scheduler().schedule_after(cluster_.network_latency_ms(), [this, alive, broker, handle = std::move(handle),
-                                                                      fail = std::move(fail)] {
-    if (!*alive) return;
-    if (!cluster_.broker_alive(broker)) {
-      // The connection is refused: the client learns it one round trip after sending.
-      reply([fail] { fail(ErrorCode::NETWORK_EXCEPTION); });
-      return;
-    }
-    handle();
-  });
-}
-
-void GroupCoordinator::reply(std::function<void()> deliver) {
-  std::shared_ptr<bool> alive = alive_;
-  cluster_.scheduler().schedule_after(cluster_.network_latency_ms(), [alive, deliver = std::move(deliver)] {
-    if (*alive) deliver();
-  });
-}
 
 int32_t GroupCoordinator::partition_of(const std::string& group_id) const {
   const Topic* topic = cluster_.find_topic(kOffsetsTopic);
@@ -96,134 +76,65 @@ void GroupCoordinator::event(const ClassicGroup& group, std::string kind, std::s
 }
 
 void GroupCoordinator::find_coordinator(const std::string& group_id, std::function<void(Result<BrokerId>)> done) {
-  BrokerId any_live = -1;
-  for (const Broker& broker : cluster_.brokers())
-    if (broker.alive) {
-      any_live = broker.id;
-      break;
-    }
-  if (any_live < 0) {
-    reply([done] { done(make_error(ErrorCode::NETWORK_EXCEPTION, "No broker is alive.")); });
-    return;
-  }
-  at_broker(
-      any_live,
-      [this, group_id, done] {
-        if (group_id.empty()) {
-          reply([done] { done(make_error(ErrorCode::INVALID_GROUP_ID, "The configured groupId is invalid.")); });
-          return;
-        }
-        Result<Topic*> topic = ensure_offsets_topic(cluster_);
-        if (!topic) {
-          reply([done, error = topic.error()] { done(error); });
-          return;
-        }
-        const Partition& partition = *(*topic)->partitions[static_cast<std::size_t>(partition_of(group_id))];
-        if (partition.leader < 0) {
-          reply([done] {
-            done(make_error(ErrorCode::COORDINATOR_NOT_AVAILABLE, "The coordinator is not available."));
-          });
-          return;
-        }
-        reply([done, leader = partition.leader] { done(leader); });
-      },
-      [done](ErrorCode code) { done(make_error(code, "The broker asked for the coordinator is unreachable.")); });
+  if (group_id.empty()) return done(make_error(ErrorCode::INVALID_GROUP_ID, "The configured groupId is invalid."));
+  Result<Topic*> topic = ensure_offsets_topic(cluster_);
+  if (!topic) return done(topic.error());
+  const Partition& partition = *(*topic)->partitions[static_cast<std::size_t>(partition_of(group_id))];
+  if (partition.leader < 0)
+    return done(make_error(ErrorCode::COORDINATOR_NOT_AVAILABLE, "The coordinator is not available."));
+  done(partition.leader);
 }
 
 void GroupCoordinator::join_group(BrokerId broker, JoinRequest request, std::function<void(JoinResult)> done) {
-  auto fail = [this, done, member_id = request.member_id](ErrorCode code) {
+  if (std::optional<ErrorCode> error = route(broker, request.group_id)) {
     JoinResult result;
-    result.error = code;
-    result.member_id = member_id;
-    done(result);
-  };
-  at_broker(
-      broker,
-      [this, broker, request = std::move(request), done, fail]() mutable {
-        if (std::optional<ErrorCode> error = route(broker, request.group_id)) {
-          reply([fail, code = *error] { fail(code); });
-          return;
-        }
-        handle_join(std::move(request), [this, done](JoinResult result) { reply([done, result] { done(result); }); });
-      },
-      fail);
+    result.error = *error;
+    result.member_id = request.member_id;
+    return done(result);
+  }
+  handle_join(std::move(request), std::move(done));
 }
 
 void GroupCoordinator::sync_group(BrokerId broker, SyncRequest request, std::function<void(SyncResult)> done) {
-  auto fail = [done](ErrorCode code) { done(SyncResult{code, {}}); };
-  at_broker(
-      broker,
-      [this, broker, request = std::move(request), done, fail]() mutable {
-        if (std::optional<ErrorCode> error = route(broker, request.group_id)) {
-          // A group lost with its coordinator's state: rejoin rather than look for it (as Kafka).
-          const ErrorCode code = *error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode::REBALANCE_IN_PROGRESS : *error;
-          reply([fail, code] { fail(code); });
-          return;
-        }
-        handle_sync(std::move(request), [this, done](SyncResult result) { reply([done, result] { done(result); }); });
-      },
-      fail);
+  if (std::optional<ErrorCode> error = route(broker, request.group_id)) {
+    // A group lost with its coordinator's state: rejoin rather than look for it (as Kafka).
+    const ErrorCode code = *error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode::REBALANCE_IN_PROGRESS : *error;
+    return done(SyncResult{code, {}});
+  }
+  handle_sync(std::move(request), std::move(done));
 }
 
 void GroupCoordinator::heartbeat(BrokerId broker, MemberIdentity member, std::function<void(ErrorCode)> done) {
-  at_broker(
-      broker,
-      [this, broker, member = std::move(member), done] {
-        std::optional<ErrorCode> error = route(broker, member.group_id);
-        ErrorCode code = ErrorCode::NONE;
-        if (error) code = *error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode::NONE : *error;
-        else code = handle_heartbeat(member);
-        reply([done, code] { done(code); });
-      },
-      done);
+  if (std::optional<ErrorCode> error = route(broker, member.group_id))
+    return done(*error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode::NONE : *error);
+  done(handle_heartbeat(member));
 }
 
 void GroupCoordinator::leave_group(BrokerId broker, MemberIdentity member, std::string reason,
                                    std::function<void(ErrorCode)> done) {
-  at_broker(
-      broker,
-      [this, broker, member = std::move(member), reason = std::move(reason), done] {
-        std::optional<ErrorCode> error = route(broker, member.group_id);
-        const ErrorCode code = error ? *error : handle_leave(member, reason);
-        reply([done, code] { done(code); });
-      },
-      done);
+  std::optional<ErrorCode> error = route(broker, member.group_id);
+  done(error ? *error : handle_leave(member, reason));
 }
 
 void GroupCoordinator::commit_offsets(BrokerId broker, MemberIdentity member, std::vector<OffsetToCommit> offsets,
                                       std::function<void(Result<CommitResult>)> done) {
-  at_broker(
-      broker,
-      [this, broker, member = std::move(member), offsets = std::move(offsets), done]() mutable {
-        if (std::optional<ErrorCode> error = route(broker, member.group_id)) {
-          reply([done, code = *error] { done(make_error(code, std::string(error_name(code)))); });
-          return;
-        }
-        handle_commit(std::move(member), std::move(offsets),
-                      [this, done](Result<CommitResult> result) { reply([done, result] { done(result); }); });
-      },
-      [done](ErrorCode code) { done(make_error(code, "The coordinator is unreachable.")); });
+  if (std::optional<ErrorCode> error = route(broker, member.group_id))
+    return done(make_error(*error, std::string(error_name(*error))));
+  handle_commit(std::move(member), std::move(offsets), std::move(done));
 }
 
 void GroupCoordinator::fetch_offsets(BrokerId broker, const std::string& group_id, std::vector<TopicPartition> partitions,
                                      std::function<void(Result<FetchedOffsets>)> done) {
-  at_broker(
-      broker,
-      [this, broker, group_id, partitions = std::move(partitions), done] {
-        if (std::optional<ErrorCode> error = route(broker, group_id)) {
-          reply([done, code = *error] { done(make_error(code, std::string(error_name(code)))); });
-          return;
-        }
-        FetchedOffsets found;
-        if (const ClassicGroup* g = group(group_id)) {
-          for (const TopicPartition& tp : partitions) {
-            auto it = g->offsets.find(tp);
-            if (it != g->offsets.end()) found.emplace(tp, it->second);
-          }
-        }
-        reply([done, found] { done(found); });
-      },
-      [done](ErrorCode code) { done(make_error(code, "The coordinator is unreachable.")); });
+  if (std::optional<ErrorCode> error = route(broker, group_id))
+    return done(make_error(*error, std::string(error_name(*error))));
+  FetchedOffsets found;
+  if (const ClassicGroup* g = group(group_id)) {
+    for (const TopicPartition& tp : partitions) {
+      auto it = g->offsets.find(tp);
+      if (it != g->offsets.end()) found.emplace(tp, it->second);
+    }
+  }
+  done(found);
 }
 
 const ClassicGroup* GroupCoordinator::find_group(const std::string& group_id) const {

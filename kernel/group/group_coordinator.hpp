@@ -1,12 +1,13 @@
 // The group coordinator of a simulated cluster: every broker's GroupCoordinator at once, each
 // group served by the broker that leads the group's partition of __consumer_offsets
-// (offsets_topic.hpp). Requests from consumers travel the simulated network (one way:
-// Cluster::network_latency_ms) and are answered the way Kafka 3.7's classic GroupCoordinator
-// answers them; group state changes, commits and failovers are cluster events.
+// (offsets_topic.hpp). It is called by the broker handlers (kernel/broker: JoinGroup, SyncGroup,
+// ...) once a request has reached broker B over the one simulated network (BrokerService for
+// klab's own clients, the FrontEnd for wire clients), and answers the way Kafka 3.7's classic
+// GroupCoordinator answers; group state changes, commits and failovers are cluster events.
 //
-// Request path: client --latency--> broker B: B down -> the client sees a disconnect
-// (NETWORK_EXCEPTION); B does not lead the group's partition -> NOT_COORDINATOR; B still loading
-// it -> COORDINATOR_LOAD_IN_PROGRESS; else the group handles it --latency--> client.
+// At broker B: B does not lead the group's partition -> NOT_COORDINATOR; B still loading it ->
+// COORDINATOR_LOAD_IN_PROGRESS; else the group handles it. `done` may run before the call returns
+// (an answer known at once) or later (a rebalance, a commit waiting for its replicas).
 //
 // Timers (scheduler events): a member's session (session.timeout.ms after its last heartbeat, or
 // 5 minutes for a member whose first JoinGroup waits), a pending member id (session.timeout.ms),
@@ -87,7 +88,7 @@ class GroupCoordinator : public Cluster::Service {
   explicit GroupCoordinator(Cluster& cluster);
   ~GroupCoordinator() override;
 
-  // FindCoordinator, asked of any live broker. Creates __consumer_offsets on first use.
+  // FindCoordinator, at the broker asked. Creates __consumer_offsets on first use.
   void find_coordinator(const std::string& group_id, std::function<void(Result<BrokerId>)> done);
   void join_group(BrokerId broker, JoinRequest request, std::function<void(JoinResult)> done);
   void sync_group(BrokerId broker, SyncRequest request, std::function<void(SyncResult)> done);
@@ -119,9 +120,7 @@ class GroupCoordinator : public Cluster::Service {
     bool loading = false;
   };
 
-  // Network and routing (group_coordinator.cpp).
-  void at_broker(BrokerId broker, std::function<void()> handle, std::function<void(ErrorCode)> fail);
-  void reply(std::function<void()> deliver);
+  // Routing (group_coordinator.cpp).
   std::optional<ErrorCode> route(BrokerId broker, const std::string& group_id);
   int32_t partition_of(const std::string& group_id) const;
   ClassicGroup* group(const std::string& group_id);
