@@ -42,7 +42,6 @@ void GroupChannel::send(BrokerId broker, int16_t version, protocol::Request body
   header.api_key = protocol::api_of(body).api_key;
   header.api_version = version;
   header.client_id = endpoint_.client_id;
-  header.correlation_id = endpoint_.next_correlation_id;
   const auto bytes = static_cast<int64_t>(protocol::encode_request(header, body).size()) + 4;  // + the size field
   service->call(endpoint_, broker, std::move(header), std::move(body), bytes, std::move(done), nullptr, std::move(reason));
 }
@@ -75,7 +74,7 @@ void GroupChannel::join_group(BrokerId coordinator, group::JoinRequest request,
   body.member_id = request.member_id;
   body.group_instance_id = request.group_instance_id;
   body.protocol_type = request.protocol_type;
-  for (auto& [name, metadata] : request.protocols) body.protocols.push_back({name, metadata});
+  for (auto& [name, metadata] : request.protocols) body.protocols.push_back({std::move(name), std::move(metadata)});
   send(
       coordinator, kJoinGroupVersion, std::move(body),
       [done = std::move(done), member_id = request.member_id](Result<broker::TypedReply> reply) {
@@ -107,7 +106,7 @@ void GroupChannel::sync_group(BrokerId coordinator, group::SyncRequest request,
   body.generation_id = request.generation;
   body.member_id = request.member_id;
   body.group_instance_id = request.group_instance_id;
-  for (auto& [member_id, assignment] : request.assignments) body.assignments.push_back({member_id, assignment});
+  for (auto& [member_id, assignment] : request.assignments) body.assignments.push_back({member_id, std::move(assignment)});
   send(coordinator, kSyncGroupVersion, std::move(body), [done = std::move(done)](Result<broker::TypedReply> reply) {
     Result<const protocol::SyncGroupResponse*> answer = response_of<protocol::SyncGroupResponse>(reply);
     if (!answer) return done(group::SyncResult{answer.error().code, {}});
